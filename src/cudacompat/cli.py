@@ -1,0 +1,217 @@
+"""The ``cudacompat`` command. Every answer comes from :mod:`cudacompat.query`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+from . import __version__, data_path, loader, query
+
+EXIT_OK, EXIT_NOT_FOUND, EXIT_INVALID = 0, 1, 2
+
+
+def _load(path: str | None) -> query.KB:
+    p = Path(path) if path else data_path()
+    return query.KB(loader.load(p, display=_display(p)))
+
+
+def _display(p: Path) -> str:
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)
+
+
+def _emit(obj: Any, as_json: bool, text: Callable[[Any], str]) -> None:
+    if as_json:
+        json.dump(obj, sys.stdout, indent=1, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(text(obj).rstrip("\n") + "\n")
+
+
+# --- text renderings --------------------------------------------------------------------------
+
+def _gpu_text(r: dict) -> str:
+    lines = [f"{r['name']}: compute capability {r['compute_capability']} ({r['sm']}), "
+             f"{r['architecture']}, {r['segment']}"]
+    if r["smi_names"]:
+        lines.append("nvidia-smi prints: " + "; ".join(r["smi_names"]))
+
+    def group(rows: list[dict]) -> list[str]:
+        by: dict[tuple, list[str]] = {}
+        for b in rows:
+            by.setdefault((b["variant"], b["platform"]), []).append(b["torch"])
+        return [f"  {v:<7} {p:<15} {', '.join(ts)}" for (v, p), ts in sorted(by.items())]
+
+    lines.append(f"native code ({len(r['builds']['native'])} builds):")
+    lines += group(r["builds"]["native"]) or ["  none"]
+    lines.append(f"PTX only, JIT-compiled at start ({len(r['builds']['ptx_only'])} builds):")
+    lines += group(r["builds"]["ptx_only"]) or ["  none"]
+    lines.append(f"no code for {r['sm']} ({len(r['no_code'])} builds):")
+    lines += group(r["no_code"]) or ["  none"]
+    return "\n".join(lines)
+
+
+def _torch_text(r: dict) -> str:
+    py = r["python"]
+    lines = [f"torch {r['version']}" + (f" ({r['date']})" if r["date"] else "")
+             + (f", Python {py['min']}–{py['max'] or '…'}" if py else "")]
+    for v in r["variants"]:
+        lines.append(f"  {v['variant']:<7} CUDA {v['cuda'] or '-':<5} cuDNN {v['cudnn'] or '-':<11} "
+                     f"NCCL {v['nccl'] or '-':<8}{'  (PyPI default on Linux x86_64)' if v['default'] else ''}")
+        lines.append(f"          {v['install']}")
+        for plat, a in v["arch"].items():
+            sm = " ".join(f"sm_{s.replace('.', '')}" for s in a["sm"])
+            ptx = " ".join(f"compute_{p.replace('.', '')}" for p in a["ptx"])
+            lines.append(f"          {plat:<15} {sm}" + (f"  + PTX {ptx}" if ptx else ""))
+    return "\n".join(lines)
+
+
+def _cuda_text(r: dict) -> str:
+    md, mvc = r["min_driver"], r["minor_version_compat_min_driver"] or {}
+    lines = [f"CUDA {r['version']} ({r['release']} {r['release_name']})",
+             f"  toolkit minimum driver:           Linux {md['linux'] or 'n/a'}, Windows {md['windows'] or 'n/a'}",
+             f"  minor-version compatibility from: Linux {mvc.get('linux') or 'n/a'}, Windows {mvc.get('windows') or 'n/a'}"]
+    if r["arch_range"]:
+        lines.append(f"  compiles for: {r['arch_range']['min_sm']} .. {r['arch_range']['max_sm']}")
+    for rel in r["releases"]:
+        lines.append(f"  {rel['version']:<8} {rel['name']:<10} Linux ≥ {rel['min_driver']['linux'] or 'n/a'}, "
+                     f"Windows ≥ {rel['min_driver']['windows'] or 'n/a'}")
+    return "\n".join(lines)
+
+
+def _wir_text(r: dict) -> str:
+    g = r["gpu"]
+    lines = [f"{g['name']} ({g['sm']}, {g['architecture']}) with driver {r['driver']} on {r['platform']}"
+             + (f", Python {r['python']}" if r["python"] else ""), "", "Works (newest first):"]
+    for o in r["options"]:
+        tags = [o["code"] if o["code"] == "ptx" else "", "minor-version compat" if o["minor_version_compat"] else ""]
+        tag = ", ".join(t for t in tags if t)
+        lines.append(f"  {o['torch']:<8} {o['variant']:<6} {o['install']}" + (f"   [{tag}]" if tag else ""))
+    if not r["options"]:
+        lines.append("  nothing in the knowledge base")
+    lines += ["", "Does not work:"]
+    for x in r["rejected"]:
+        lines.append(f"  {x['torch']:<8} {x['variant']:<6} {x['detail']}")
+    if r["unknown"]:
+        lines += ["", f"Not recorded ({len(r['unknown'])} builds): arch lists for {r['platform']} are a known gap."]
+    return "\n".join(lines)
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+def cmd_check(a: argparse.Namespace) -> int:
+    path = Path(a.file) if a.file else data_path()
+    try:
+        kb = loader.load(path, display=_display(path))
+    except loader.InvalidData as e:
+        for p in e.problems:
+            print(p.github() if a.format == "github" else str(p), file=sys.stdout if a.format == "github" else sys.stderr)
+        print(f"{len(e.problems)} problem(s) in {_display(path)}", file=sys.stderr)
+        return EXIT_INVALID
+    counts = {k: len(v) for k, v in kb if isinstance(v, list)}
+    print(f"{_display(path)}: OK (" + ", ".join(f"{v} {k}" for k, v in counts.items()) + ")")
+    return EXIT_OK
+
+
+def cmd_gpu(a):
+    return _query(a, lambda kb: query.gpu_report(kb, a.name), _gpu_text)
+
+
+def cmd_torch(a):
+    return _query(a, lambda kb: query.torch_report(kb, a.version), _torch_text)
+
+
+def cmd_cuda(a):
+    return _query(a, lambda kb: query.cuda_report(kb, a.version), _cuda_text)
+
+
+def cmd_wir(a):
+    return _query(a, lambda kb: query.will_it_run(kb, a.gpu, a.driver, a.os, a.python), _wir_text)
+
+
+def _query(a: argparse.Namespace, fn: Callable[[query.KB], dict], text: Callable[[dict], str]) -> int:
+    kb = _load(a.data)
+    try:
+        result = fn(kb)
+    except query.QueryError as e:
+        if a.json:
+            _emit({"error": str(e), "suggestions": e.suggestions}, True, str)
+        else:
+            print(f"cudacompat: {e}", file=sys.stderr)
+            if e.suggestions:
+                print("did you mean: " + "; ".join(e.suggestions), file=sys.stderr)
+        return EXIT_NOT_FOUND
+    _emit(result, a.json, text)
+    return EXIT_OK
+
+
+def cmd_schema(a: argparse.Namespace) -> int:
+    from . import schema
+
+    if a.mode == "check":
+        if schema.check():
+            print(f"{schema.SCHEMA_PATH.name} is current")
+            return EXIT_OK
+        print(f"{schema.SCHEMA_PATH} is stale: run `cudacompat schema --write`", file=sys.stderr)
+        return EXIT_INVALID
+    if a.mode == "write":
+        schema.write()
+        print(f"wrote {schema.SCHEMA_PATH}")
+        return EXIT_OK
+    sys.stdout.write(schema.generate())
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cudacompat", description="PyTorch + CUDA compatibility answers.")
+    p.add_argument("--version", action="version", version=f"cudacompat {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, fn, help: str, data: bool = True, json_: bool = True) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help, description=help)
+        sp.set_defaults(fn=fn)
+        if data:
+            sp.add_argument("--data", metavar="FILE", help="knowledge base (default: data/compat.yaml)")
+        if json_:
+            sp.add_argument("--json", action="store_true", help="machine-readable output")
+        return sp
+
+    sp = add("check", cmd_check, "validate a knowledge-base file", data=False, json_=False)
+    sp.add_argument("file", nargs="?", help="default: data/compat.yaml")
+    sp.add_argument("--format", choices=["text", "github"], default="text",
+                    help="github: emit ::error annotations for GitHub Actions")
+    add("gpu", cmd_gpu, "a GPU's compute capability and the builds that run it").add_argument("name")
+    add("torch", cmd_torch, "a torch release's build variants").add_argument("version")
+    add("cuda", cmd_cuda, "a CUDA toolkit's driver minimums").add_argument("version")
+    sp = add("will-it-run", cmd_wir, "which torch builds run on this GPU and driver")
+    sp.add_argument("--gpu", required=True)
+    sp.add_argument("--driver", required=True)
+    sp.add_argument("--os", choices=["linux", "windows"], default="linux")
+    sp.add_argument("--python", metavar="X.Y")
+    sp = add("schema", cmd_schema, "print, write or check data/compat.schema.json", data=False, json_=False)
+    sp.add_argument("--write", dest="mode", action="store_const", const="write")
+    sp.add_argument("--check", dest="mode", action="store_const", const="check")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        a = parser.parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0)
+    try:
+        return a.fn(a)
+    except loader.InvalidData as e:
+        for p in e.problems:
+            print(p, file=sys.stderr)
+        return EXIT_INVALID
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130

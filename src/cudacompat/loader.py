@@ -1,0 +1,269 @@
+"""Read ``data/compat.yaml`` into the typed model, reporting every problem with file:line:col.
+
+The YAML is composed into a node tree (so every value keeps its position), converted to plain
+Python by hand (so duplicate keys and aliases are caught, and dates stay strings), validated row
+by row against :mod:`cudacompat.model`, then checked for cross-record invariants by
+:mod:`cudacompat.validate`. Nothing is raised but :class:`InvalidData`, which carries all problems.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from . import model
+
+Path_ = tuple[str | int, ...]
+
+MAX_BYTES = 8 * 1024 * 1024
+MAX_DEPTH = 12
+SECTIONS: dict[str, type[BaseModel]] = {
+    name: info.annotation.__args__[0]  # list[Row] -> Row
+    for name, info in model.KnowledgeBase.model_fields.items()
+}
+
+try:  # the C parser is much faster; positions are the same
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    col: int
+    row: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.row}: {self.message}"
+
+    def github(self) -> str:
+        """The same problem as a GitHub Actions annotation on that line."""
+        msg = f"{self.row}: {self.message}".replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::error file={self.file},line={self.line},col={self.col}::{msg}"
+
+
+class InvalidData(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(map(str, self.problems)))
+
+
+@dataclass
+class Document:
+    """Plain data plus where each value (and each mapping key) stands in the file."""
+
+    file: str
+    data: Any = None
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
+        """Position of the value at ``path``, or of the nearest enclosing value that exists."""
+        p = tuple(path)
+        while p:
+            if key and p in self.keys:
+                return self.keys[p]
+            if p in self.values:
+                return self.values[p]
+            p = p[:-1]
+        return self.values.get((), (1, 1))
+
+    def row_id(self, path: Path_) -> str:
+        """The id of the row a path belongs to: ``torch-2.7.1``, ``torch-2.7.1+cu128``, ``gpus[3]``."""
+        if len(path) < 2 or not isinstance(self.data, dict):
+            return "-"
+        section, index = path[0], path[1]
+        try:
+            row = self.data[section][index]
+        except (KeyError, IndexError, TypeError):
+            return f"{section}[{index}]" if isinstance(index, int) else str(section)
+        rid = row.get("id") if isinstance(row, dict) else None
+        rid = rid if isinstance(rid, str) and rid else f"{section}[{index}]"
+        if len(path) >= 4 and path[2] == "variants" and isinstance(path[3], int):
+            try:
+                v = row["variants"][path[3]].get("variant")
+            except (KeyError, IndexError, TypeError, AttributeError):
+                v = None
+            rid += f"+{v}" if isinstance(v, str) else f"/variants[{path[3]}]"
+        return rid
+
+    def problem(self, path: Path_, message: str, key: bool = False) -> Problem:
+        line, col = self.where(path, key)
+        return Problem(self.file, line, col, self.row_id(path), message)
+
+
+def _pos(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+_constructor = yaml.constructor.SafeConstructor()
+
+
+def _convert(node: yaml.Node, doc: Document, path: Path_, seen: set[int], problems: list[Problem]) -> Any:
+    doc.values[path] = _pos(node)
+    if id(node) in seen:
+        problems.append(doc.problem(path, "YAML aliases (*name) are not allowed; write the value out"))
+        return None
+    seen.add(id(node))
+    if len(path) > MAX_DEPTH:
+        problems.append(doc.problem(path, f"nested deeper than {MAX_DEPTH} levels; this file's rows are shallow"))
+        return None
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value  # keep dates as written
+        try:
+            return _constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as e:
+            problems.append(doc.problem(path, f"cannot read this value: {e}"))
+            return None
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(n, doc, path + (i,), seen, problems) for i, n in enumerate(node.value)]
+    out: dict[Any, Any] = {}
+    for knode, vnode in node.value:
+        if not isinstance(knode, yaml.ScalarNode):
+            problems.append(Problem(doc.file, *_pos(knode), doc.row_id(path), "mapping keys must be plain words"))
+            continue
+        key = knode.value
+        if key == "<<":
+            problems.append(Problem(doc.file, *_pos(knode), doc.row_id(path), "YAML merge keys (<<) are not allowed"))
+            continue
+        kpath = path + (key,)
+        if key in out:
+            first = doc.keys[kpath]
+            problems.append(
+                Problem(doc.file, *_pos(knode), doc.row_id(path),
+                        f"duplicate key {key!r} (first at line {first[0]}); each key may appear once")
+            )
+            continue
+        doc.keys[kpath] = _pos(knode)
+        out[key] = _convert(vnode, doc, kpath, seen, problems)
+    return out
+
+
+def read(path: str | Path, display: str | None = None) -> tuple[Document, list[Problem]]:
+    """Parse the file into a :class:`Document`; never raises for bad content."""
+    path = Path(path)
+    name = display or str(path)
+    doc = Document(name)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        return doc, [Problem(name, 1, 1, "-", f"cannot read the file: {e.strerror or e}")]
+    if len(raw) > MAX_BYTES:
+        return doc, [Problem(name, 1, 1, "-", f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        return doc, [Problem(name, line, col, "-", "not UTF-8 text; save the file as UTF-8")]
+    if "\t" in text:
+        i = text.index("\t")
+        line = text.count("\n", 0, i) + 1
+        col = i - (text.rfind("\n", 0, i) + 1) + 1
+        return doc, [Problem(name, line, col, "-", "tab character; indent YAML with spaces")]
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return doc, [Problem(name, line, col, "-", f"YAML syntax: {e.problem or e.context}")]
+    except yaml.YAMLError as e:
+        return doc, [Problem(name, 1, 1, "-", f"YAML syntax: {e}")]
+    if root is None:
+        return doc, [Problem(name, 1, 1, "-", "the file is empty; expected a mapping with the keys "
+                             + ", ".join(SECTIONS))]
+    problems: list[Problem] = []
+    doc.data = _convert(root, doc, (), set(), problems)
+    if not isinstance(doc.data, dict):
+        problems.append(doc.problem((), "expected a mapping with the keys " + ", ".join(SECTIONS)))
+        doc.data = {}
+    return doc, problems
+
+
+def _describe(err: dict[str, Any], fields: list[str]) -> str:
+    kind, msg, value = err["type"], err["msg"], err.get("input")
+    name = next((p for p in reversed(err["loc"]) if isinstance(p, str)), "value")
+    if kind == "missing":
+        return f"missing required key {name!r}"
+    if kind == "extra_forbidden":
+        return f"unknown key {name!r}; expected one of: {', '.join(fields)}"
+    if kind == "string_type" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (f"{name}: {value!r} was read as a number; write it as a quoted string "
+                f"(e.g. \"{value}\") so that 12.10 stays 12.10")
+    if kind == "value_error":
+        msg = msg.removeprefix("Value error, ")
+    return f"{name}: {msg}"
+
+
+def _fields(cls: type[BaseModel], loc: tuple) -> list[str]:
+    """The keys allowed where ``loc`` points (for 'unknown key' messages)."""
+    current: Any = cls
+    for part in loc[:-1]:
+        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            break
+        ann = info.annotation
+        while getattr(ann, "__args__", None) and not (isinstance(ann, type) and issubclass(ann, BaseModel)):
+            ann = next((a for a in ann.__args__ if isinstance(a, type) and issubclass(a, BaseModel)), ann.__args__[-1])
+        current = ann
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def parse_rows(doc: Document) -> tuple[dict[str, list[tuple[int, BaseModel]]], list[Problem]]:
+    """Validate each row on its own, so one bad row does not hide the others' problems."""
+    problems: list[Problem] = []
+    rows: dict[str, list[tuple[int, BaseModel]]] = {name: [] for name in SECTIONS}
+    for section, value in doc.data.items():
+        if section not in SECTIONS:
+            problems.append(doc.problem((section,), f"unknown section {section!r}; expected one of: "
+                                        + ", ".join(SECTIONS), key=True))
+            continue
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            problems.append(doc.problem((section,), f"{section} must be a list of rows"))
+            continue
+        cls = SECTIONS[section]
+        for i, row in enumerate(value):
+            try:
+                rows[section].append((i, cls.model_validate(row)))
+            except ValidationError as e:
+                for err in e.errors():
+                    loc = tuple(p for p in err["loc"] if isinstance(p, (int, str)) and not str(p).startswith("function-"))
+                    path = (section, i) + loc
+                    extra = err["type"] == "extra_forbidden"
+                    problems.append(doc.problem(path, _describe(err, _fields(cls, loc)), key=extra))
+    return rows, problems
+
+
+def load(path: str | Path, display: str | None = None) -> model.KnowledgeBase:
+    """Load and validate; raise :class:`InvalidData` listing every problem."""
+    kb, _doc = load_with_document(path, display)
+    return kb
+
+
+def load_with_document(path: str | Path, display: str | None = None) -> tuple[model.KnowledgeBase, Document]:
+    from . import validate
+
+    doc, problems = read(path, display)
+    if problems and doc.data is None:
+        raise InvalidData(problems)
+    rows, row_problems = parse_rows(doc)
+    problems += row_problems
+    problems += validate.invariants(rows, doc, Path(path))
+    if problems:
+        raise InvalidData(problems)
+    kb = model.KnowledgeBase.model_construct(**{k: [r for _, r in v] for k, v in rows.items()})
+    return kb, doc

@@ -1,0 +1,337 @@
+"""Pure query functions over the knowledge base. The CLI and the site answer from these."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from . import model, versions
+from .versions import CC
+
+OS_PLATFORM = {"linux": "linux-x86_64", "windows": "windows-x86_64"}
+DOCKER_RUN = "docker run --gpus all --ipc=host --rm -it"
+
+
+class QueryError(Exception):
+    """A question the knowledge base cannot answer; ``suggestions`` lists near matches."""
+
+    def __init__(self, message: str, suggestions: list[str] | None = None):
+        super().__init__(message)
+        self.suggestions = suggestions or []
+
+
+def _norm(text: str) -> str:
+    t = text.casefold().replace("-", " ").replace("_", " ")
+    t = re.sub(r"\b(nvidia|geforce|tesla|quadro|gpu)\b", " ", t)
+    return " ".join(re.findall(r"[a-z0-9]+", t))
+
+
+@dataclass(frozen=True)
+class KB:
+    """The knowledge base with the indexes the queries need."""
+
+    data: model.KnowledgeBase
+
+    @cached_property
+    def arch(self) -> dict[str, model.Architecture]:
+        return {a.id: a for a in self.data.architectures}
+
+    @cached_property
+    def toolkits(self) -> dict[str, model.Cuda]:
+        return {c.version: c for c in self.data.cuda}
+
+    @cached_property
+    def majors(self) -> dict[int, model.CudaMajor]:
+        return {m.major: m for m in self.data.cuda_majors}
+
+    @cached_property
+    def releases(self) -> list[model.Torch]:
+        """Newest first."""
+        return sorted(self.data.torch, key=lambda t: versions.parse(t.version), reverse=True)
+
+    @cached_property
+    def gpu_names(self) -> dict[str, model.Gpu]:
+        out: dict[str, model.Gpu] = {}
+        for g in self.data.gpus:
+            for n in [g.name, *g.smi_names, *g.aliases, g.id]:
+                out.setdefault(_norm(n), g)
+        return out
+
+    def images_for(self, torch: str, variant: str) -> list[model.Image]:
+        return [i for i in self.data.images if i.torch == torch and i.variant == variant]
+
+
+# --- GPUs -------------------------------------------------------------------------------------
+
+def find_gpu(kb: KB, name: str) -> model.Gpu:
+    """Forgiving lookup: ``4090``, ``RTX 4090`` and ``NVIDIA GeForce RTX 4090`` find one GPU."""
+    q = _norm(name)
+    if not q:
+        raise QueryError(f"{name!r} is not a GPU name")
+    if q in kb.gpu_names:
+        return kb.gpu_names[q]
+    qt = set(q.split())
+    # names all of whose words are in the query ("NVIDIA GeForce RTX 4090 24GB" contains "rtx 4090")
+    inside = [(len(n.split()), n, g) for n, g in kb.gpu_names.items() if set(n.split()) <= qt]
+    if inside:
+        best = max(t[0] for t in inside)
+        found = {t[2].id: t[2] for t in inside if t[0] == best}
+        if len(found) == 1:
+            return next(iter(found.values()))
+    # the query's words all appear in the name ("v100" in "tesla v100 sxm2 16gb")
+    around = {g.id: g for n, g in kb.gpu_names.items() if qt <= set(n.split())}
+    if len(around) == 1 or (around and len({g.compute_capability for g in around.values()}) == 1
+                            and len(around) <= 8):
+        return sorted(around.values(), key=lambda g: len(g.name))[0]
+    near = around or {
+        kb.gpu_names[n].id: kb.gpu_names[n]
+        for n in difflib.get_close_matches(q, list(kb.gpu_names), n=8, cutoff=0.5)
+    }
+    raise QueryError(f"no GPU named {name!r} in the knowledge base",
+                     sorted({g.name for g in near.values()})[:8])
+
+
+def build_code(arch: model.ArchList, gpu_cc: str) -> str | None:
+    """``native`` when the build has SASS that runs on this capability, ``ptx`` when it can only
+    JIT PTX, ``None`` when it has neither."""
+    c = versions.cc(gpu_cc)
+    if any(c.runs_cubin(versions.cc(s)) for s in arch.sm):
+        return "native"
+    if any(c.jits_ptx(versions.cc(p)) for p in arch.ptx):
+        return "ptx"
+    return None
+
+
+def gpu_report(kb: KB, name: str) -> dict[str, Any]:
+    g = find_gpu(kb, name)
+    native, ptx, none = [], [], []
+    for t in kb.releases:
+        for v in t.variants:
+            for plat, al in v.platforms.items():
+                row = {"torch": t.version, "variant": v.variant, "platform": plat}
+                code = build_code(al, g.compute_capability)
+                (native if code == "native" else ptx if code == "ptx" else none).append(row)
+    a = kb.arch.get(g.architecture)
+    return {
+        "name": g.name,
+        "id": g.id,
+        "smi_names": list(g.smi_names),
+        "aliases": list(g.aliases),
+        "compute_capability": g.compute_capability,
+        "sm": versions.sm_name(g.compute_capability),
+        "architecture": a.name if a else g.architecture,
+        "segment": g.segment,
+        "builds": {"native": native, "ptx_only": ptx},
+        "no_code": none,
+        "sources": list(g.sources),
+    }
+
+
+# --- torch releases ---------------------------------------------------------------------------
+
+def find_release(kb: KB, text: str) -> tuple[model.Torch, str | None]:
+    """``2.7`` (newest 2.7.x), ``2.7.1`` or ``2.7.1+cu128`` -> (release, variant or None)."""
+    base, _, local = text.strip().partition("+")
+    try:
+        want = versions.parse(base)
+    except versions.InvalidVersion:
+        raise QueryError(f"{text!r} is not a torch version; expected e.g. 2.7, 2.7.1 or 2.7.1+cu128") from None
+    matches = [t for t in kb.releases
+               if versions.parse(t.version) == want
+               or (len(want.release) == 2 and versions.parse(t.version).release[:2] == want.release)]
+    if not matches:
+        raise QueryError(f"no torch {base} in the knowledge base",
+                         [t.version for t in kb.releases[:8]])
+    t = matches[0]
+    if local and local not in {v.variant for v in t.variants}:
+        raise QueryError(f"torch {t.version} has no {local} build in the knowledge base",
+                         [f"{t.version}+{v.variant}" for v in t.variants])
+    return t, local or None
+
+
+def _python(t: model.Torch, v: model.Variant | None = None) -> dict[str, str | None] | None:
+    r = (v.python if v and v.python else None) or t.python
+    return {"min": r.min, "max": r.max} if r else None
+
+
+def torch_report(kb: KB, text: str) -> dict[str, Any]:
+    t, only = find_release(kb, text)
+    out = []
+    for v in t.variants:
+        if only and v.variant != only:
+            continue
+        out.append({
+            "variant": v.variant,
+            "cuda": v.cuda,
+            "cuda_runtime": v.cuda_runtime,
+            "cudnn": v.cudnn,
+            "nccl": v.nccl,
+            "default": v.default,
+            "index": v.index,
+            "python": _python(t, v),
+            "install": install_command(t, v, "linux"),
+            "arch": {p: {"sm": list(a.sm), "ptx": list(a.ptx), "confidence": a.confidence}
+                     for p, a in v.platforms.items()},
+            "images": [i.id for i in kb.images_for(t.version, v.variant)],
+            "sources": list(v.sources),
+        })
+    return {"version": t.version, "date": t.date, "python": _python(t), "variants": out,
+            "sources": list(t.sources)}
+
+
+def install_command(t: model.Torch, v: model.Variant, os: str) -> str:
+    """The exact pip command. PyPI's default build is a Linux x86_64 thing: on Windows PyPI
+    serves the CPU build, so CUDA builds always need their index there."""
+    if v.index == "pypi" and os == "linux":
+        return f"pip install torch=={t.version}"
+    index = v.index if v.index != "pypi" else f"https://download.pytorch.org/whl/{v.variant}"
+    return f"pip install torch=={t.version} --index-url {index}"
+
+
+# --- CUDA toolkits ------------------------------------------------------------------------------
+
+def find_toolkit(kb: KB, text: str) -> tuple[model.Cuda, model.CudaRelease]:
+    try:
+        want = versions.parse(text.strip())
+    except versions.InvalidVersion:
+        raise QueryError(f"{text!r} is not a CUDA version; expected e.g. 12.8 or 12.8.1") from None
+    key = ".".join(map(str, (want.release + (0,))[:2]))
+    tk = kb.toolkits.get(key)
+    if tk is None:
+        raise QueryError(f"no CUDA {text} in the knowledge base",
+                         [c.version for c in sorted(kb.toolkits.values(), key=lambda c: versions.parse(c.version))])
+    rels = sorted(tk.releases, key=lambda r: versions.parse(r.version))
+    if len(want.release) >= 3:
+        exact = [r for r in rels if versions.parse(r.version) <= want]
+        return tk, (exact[-1] if exact else rels[0])
+    return tk, rels[0]
+
+
+def cuda_report(kb: KB, text: str) -> dict[str, Any]:
+    tk, rel = find_toolkit(kb, text)
+    major = kb.majors.get(versions.parse(tk.version).release[0])
+    mvc = major.minor_version_compat_min_driver if major else None
+    return {
+        "version": tk.version,
+        "release": rel.version,
+        "release_name": rel.name,
+        "min_driver": {"linux": rel.min_driver.linux, "windows": rel.min_driver.windows},
+        "minor_version_compat_min_driver": {"linux": mvc.linux, "windows": mvc.windows} if mvc else None,
+        "forward_compat": major.forward_compat if major else None,
+        "arch_range": {"min": tk.arch_range.min, "max": tk.arch_range.max,
+                       "min_sm": versions.sm_name(tk.arch_range.min),
+                       "max_sm": versions.sm_name(tk.arch_range.max)} if tk.arch_range else None,
+        "releases": [{"version": r.version, "name": r.name, "date": r.date,
+                      "min_driver": {"linux": r.min_driver.linux, "windows": r.min_driver.windows}}
+                     for r in sorted(tk.releases, key=lambda r: versions.parse(r.version))],
+        "sources": list(tk.sources) + (list(major.sources) if major else []),
+    }
+
+
+def driver_verdict(kb: KB, cuda: str, driver: str, os: str) -> dict[str, Any]:
+    """Can this driver run CUDA ``cuda`` (X.Y)? ``via`` is ``toolkit``, ``minor-version`` or None."""
+    tk, rel = find_toolkit(kb, cuda)
+    d = versions.driver(driver)
+    need = getattr(rel.min_driver, os)
+    major = kb.majors.get(versions.parse(tk.version).release[0])
+    mvc = getattr(major.minor_version_compat_min_driver, os) if major else None
+    out = {"cuda": tk.version, "toolkit_min": need, "minor_version_min": mvc, "via": None}
+    if need and d >= versions.driver(need):
+        out["via"] = "toolkit"
+    elif mvc and d >= versions.driver(mvc):
+        out["via"] = "minor-version"
+    elif need is None and mvc is None:
+        out["via"] = "unknown"
+    return out
+
+
+# --- will it run? -----------------------------------------------------------------------------
+
+MVC_LIMITS = ("runs through minor-version compatibility: features that need a newer driver are "
+              "unavailable, and PTX produced by this CUDA cannot be JIT-compiled by the older driver")
+
+
+def will_it_run(kb: KB, gpu: str, driver: str, os: str = "linux", python: str | None = None,
+                arch: str = "x86_64") -> dict[str, Any]:
+    """Every torch build, newest first, sorted into ``options`` and ``rejected`` with reasons."""
+    g = find_gpu(kb, gpu)
+    try:
+        d = versions.driver(driver)
+    except versions.InvalidVersion as e:
+        raise QueryError(str(e)) from None
+    if os not in OS_PLATFORM:
+        raise QueryError(f"unknown OS {os!r}; expected linux or windows")
+    platform = OS_PLATFORM[os] if arch == "x86_64" else f"{os}-{arch}"
+    py = None
+    if python:
+        try:
+            py = versions.parse(python)
+        except versions.InvalidVersion:
+            raise QueryError(f"{python!r} is not a Python version; expected e.g. 3.12") from None
+    c = versions.cc(g.compute_capability)
+    options, rejected, unknown = [], [], []
+    for t in kb.releases:
+        for v in t.variants:
+            if v.variant == "cpu" or not v.cuda:
+                continue
+            item = {"torch": t.version, "variant": v.variant, "cuda": v.cuda, "platform": platform}
+            rng = v.python or t.python
+            if py and rng and (py.release[:2] < versions.parse(rng.min).release[:2]
+                               or (rng.max and py.release[:2] > versions.parse(rng.max).release[:2])):
+                rejected.append({**item, "reason": "python",
+                                 "detail": f"Python {python} is outside torch {t.version}'s range "
+                                           f"{rng.min}–{rng.max or '…'}",
+                                 "fix": "use a Python inside that range"})
+                continue
+            al = v.platforms.get(platform)
+            if al is None:
+                unknown.append({**item, "reason": "no-arch-data",
+                                "detail": f"the architectures compiled into {t.version}+{v.variant} on "
+                                          f"{platform} are not recorded (a known gap)"})
+                continue
+            code = build_code(al, g.compute_capability)
+            if code is None:
+                have = ", ".join(versions.cc(s).sm for s in al.sm) or "none"
+                rejected.append({**item, "reason": "arch",
+                                 "detail": f"no native code or PTX for {c.sm} in {t.version}+{v.variant} "
+                                           f"(it has {have}" + (f"; PTX {', '.join(versions.cc(p).compute for p in al.ptx)}" if al.ptx else "") + ")",
+                                 "fix": "choose a release or variant that lists " + c.sm})
+                continue
+            dv = driver_verdict(kb, v.cuda, driver, os)
+            if dv["via"] is None:
+                need = dv["toolkit_min"] or dv["minor_version_min"]
+                rejected.append({**item, "reason": "driver",
+                                 "detail": f"driver {driver} is too old for CUDA {v.cuda} even under "
+                                           f"minor-version compatibility (needs ≥ {dv['minor_version_min']}; "
+                                           f"the toolkit minimum is {dv['toolkit_min']})",
+                                 "fix": f"upgrade the driver to ≥ {need}"})
+                continue
+            if code == "ptx" and dv["via"] == "minor-version":
+                rejected.append({**item, "reason": "driver",
+                                 "detail": f"{c.sm} runs this build only by JIT-compiling its PTX, which needs "
+                                           f"the CUDA {v.cuda} driver (≥ {dv['toolkit_min']}); minor-version "
+                                           f"compatibility does not cover JIT of newer PTX",
+                                 "fix": f"upgrade the driver to ≥ {dv['toolkit_min']}"})
+                continue
+            notes = []
+            if code == "ptx":
+                notes.append(f"no native {c.sm} code: kernels are JIT-compiled from PTX at first use "
+                             "(slow start), and bundled libraries without code for this GPU can still fail")
+            if dv["via"] == "minor-version":
+                notes.append(MVC_LIMITS)
+            if dv["via"] == "unknown":
+                notes.append(f"the {os} driver minimum for CUDA {v.cuda} is not recorded")
+            options.append({**item, "code": code, "driver_via": dv["via"],
+                            "minor_version_compat": dv["via"] == "minor-version",
+                            "install": install_command(t, v, os),
+                            "images": [{"tag": i.id, "flavor": i.flavor,
+                                        "run": f"{DOCKER_RUN} {i.id}"}
+                                       for i in kb.images_for(t.version, v.variant)] if os == "linux" else [],
+                            "notes": notes, "default": v.default})
+    return {"gpu": {"name": g.name, "compute_capability": g.compute_capability, "sm": c.sm,
+                    "architecture": kb.arch[g.architecture].name if g.architecture in kb.arch else g.architecture},
+            "driver": driver, "os": os, "python": python, "platform": platform,
+            "options": options, "rejected": rejected, "unknown": unknown}

@@ -1,0 +1,590 @@
+"""Pure renderers: knowledge base in, Markdown / JSON out.
+
+Every string that comes from the data goes through :func:`esc` (inline text), :func:`code`
+(inline code) or :func:`fence` (code blocks) before it lands in Markdown, so that a row cannot
+inject HTML, script or Markdown structure into a page.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+from urllib.parse import quote
+
+from . import query, versions
+from .model import PLATFORMS, KnowledgeBase
+
+PLATFORM_TITLE = {"linux-x86_64": "Linux x86_64", "linux-aarch64": "Linux aarch64",
+                  "windows-x86_64": "Windows x86_64"}
+SEGMENT_TITLE = {"datacenter": "Data center", "workstation": "Workstation", "consumer": "Consumer",
+                 "embedded": "Embedded"}
+
+_ENTITIES = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-!|~^=:<>\"'&$"}
+
+
+def esc(text: Any) -> str:
+    """Inline text that renders literally in Markdown and HTML (no markup, no tags)."""
+    return "".join(_ENTITIES.get(c, c) for c in str(text)).replace("\n", " ")
+
+
+def code(text: Any) -> str:
+    """Inline code from data: an HTML ``<code>`` whose content is entity-escaped."""
+    return f"<code>{esc(text)}</code>"
+
+
+def fence(text: str, lang: str = "text") -> str:
+    """A fenced block that no line of ``text`` can close early."""
+    ticks = "`" * max(3, max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
+    return f"{ticks}{lang}\n{text}\n{ticks}"
+
+
+def url(href: str) -> str:
+    """A data URL made safe for a Markdown link target (only https links reach this)."""
+    if not href.startswith("https://"):
+        raise ValueError(f"refusing to link {href!r}")
+    return quote(href, safe=":/?#[]@!$&*+,;=%~.-_")
+
+
+def source_link(src: str) -> str:
+    if src.startswith("https://"):
+        short = re.sub(r"^https://(www\.)?", "", src)
+        short = short if len(short) <= 70 else short[:67] + "…"
+        return f"[{esc(short)}]({url(src)})"
+    if src.startswith("evidence:"):
+        return f"measured: {code(src.removeprefix('evidence:'))}"
+    repo, _, path = src.partition(":")
+    path, _, commit = path.partition("@")
+    ref = commit or "HEAD"
+    label = f"{esc(repo)}: {esc(path)}" + (esc("@" + commit[:10]) if commit else "")
+    return f"[{label}]({url(f'https://github.com/{repo}/blob/{ref}/{path}')})"
+
+
+def sources(srcs: list[str]) -> str:
+    return "; ".join(source_link(s) for s in dict.fromkeys(srcs))
+
+
+def table(head: list[str], rows: list[list[str]]) -> str:
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def slug(version: str) -> str:
+    return "v" + re.sub(r"[^0-9a-z]+", "-", version.lower())
+
+
+def sm_label(c: str) -> str:
+    return versions.cc(c).sm
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to docs/, e.g. "releases/2.7.1.md"
+    content: str
+
+
+def _rel(from_page: str, to: str) -> str:
+    depth = from_page.count("/")
+    return "../" * depth + to
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+def release_matrix(kb: query.KB, here: str = "matrix.md") -> str:
+    rows = []
+    for t in kb.releases:
+        py = t.python
+        for v in t.variants:
+            rows.append([
+                f"[{esc(t.version)}]({_rel(here, f'releases/{t.version}.md')})",
+                esc(t.date or ""),
+                esc(f"{py.min}–{py.max or '…'}") if py else "",
+                code(v.variant),
+                esc(v.cuda or "—"),
+                esc(v.cudnn or ""),
+                esc(v.nccl or ""),
+                "**PyPI default**" if v.default else "",
+            ])
+    return table(["Release", "Date", "Python", "Variant", "CUDA", "cuDNN", "NCCL", "`pip install torch`"], rows)
+
+
+def page_matrix(kb: query.KB) -> Page:
+    body = [
+        "# Release matrix",
+        "",
+        "Every PyTorch release in the knowledge base with every official build variant: the CUDA "
+        "version it was built with, the cuDNN and NCCL it pins, the Python versions it supports, and "
+        "which variant plain `pip install torch` installs on Linux x86_64. Blank cells are not recorded "
+        "yet ([gaps](gaps.md)). Architectures per variant are on the [support map](arch-support.md).",
+        "",
+        release_matrix(kb),
+        "",
+    ]
+    return Page("matrix.md", "\n".join(body))
+
+
+def arch_columns(kb: query.KB, platform: str | None = None) -> list[str]:
+    ccs = set()
+    for t in kb.data.torch:
+        for v in t.variants:
+            for p, al in v.platforms.items():
+                if platform is None or p == platform:
+                    ccs.update(al.sm)
+                    ccs.update(al.ptx)
+    return sorted(ccs, key=versions.cc)
+
+
+def arch_map_table(kb: query.KB, platform: str, here: str, series: str | None = None) -> str:
+    cols = arch_columns(kb, platform)
+    if not cols:
+        return "_No architecture lists recorded for this platform yet._"
+    head = "".join(f'<th scope="col">{esc(sm_label(c))}</th>' for c in cols)
+    out = ['<div class="compat-scroll"><table class="compat-archmap">',
+           f'<thead><tr><th scope="col">Release</th><th scope="col">Variant</th>{head}</tr></thead><tbody>']
+    for t in kb.releases:
+        for v in t.variants:
+            al = v.platforms.get(platform)
+            if al is None or (series and v.variant != series):
+                continue
+            cells = []
+            for c in cols:
+                if c in al.sm:
+                    cls, txt, title = "native", "●", f"{sm_label(c)}: native code"
+                elif c in al.ptx:
+                    cls, txt, title = "ptx", "PTX", f"compute_{sm_label(c)[3:]}: PTX only"
+                else:
+                    cls, txt, title = "none", "", f"{sm_label(c)}: not compiled in"
+                cells.append(f'<td class="cc-{cls}" title="{esc(title)}">{txt}</td>')
+            conf = ' <span title="medium confidence: secondary source">*</span>' if al.confidence == "medium" else ""
+            href = _rel(here, f"releases/{t.version}/")
+            out.append(f'<tr><th scope="row"><a href="{esc(href)}">{esc(t.version)}</a></th>'
+                       f"<td>{esc(v.variant)}{conf}</td>{''.join(cells)}</tr>")
+    out.append("</tbody></table></div>")
+    return "\n".join(out)
+
+
+def arch_changes(kb: query.KB, platform: str) -> list[str]:
+    """For each variant series, the releases where compiled-in architectures were dropped or added."""
+    lines = []
+    series: dict[str, list[tuple[str, Any]]] = {}
+    for t in reversed(kb.releases):
+        for v in t.variants:
+            if platform in v.platforms:
+                series.setdefault(v.variant, []).append((t.version, v.platforms[platform]))
+    for variant, items in sorted(series.items()):
+        for (pv, pa), (tv, ta) in zip(items, items[1:]):
+            dropped = sorted(set(pa.sm) - set(ta.sm), key=versions.cc)
+            added = sorted(set(ta.sm) - set(pa.sm), key=versions.cc)
+            parts = []
+            if dropped:
+                parts.append("drops " + ", ".join(f"**{sm_label(c)}**" for c in dropped))
+            if added:
+                parts.append("adds " + ", ".join(sm_label(c) for c in added))
+            if parts:
+                lines.append(f"- {code(variant)} {esc(tv)} (vs {esc(pv)}): " + "; ".join(parts))
+    return lines
+
+
+def page_arch_support(kb: query.KB) -> Page:
+    here = "arch-support.md"
+    body = [
+        "# Architecture support map",
+        "",
+        "Which GPU architectures are compiled into each PyTorch build. **●** native code (`sm_XX`, "
+        "SASS); **PTX** only a virtual architecture the driver JIT-compiles at first use; empty: "
+        "not compiled in. Native code for `sm_XY` also runs on GPUs of the same major and a higher "
+        "minor (code for `sm_80` runs on `sm_86` and `sm_89`); PTX runs on any newer GPU but needs a "
+        "driver that knows the CUDA version that produced it. Rows marked * rest on a secondary source.",
+        "",
+        "Find your GPU's compute capability on the [GPU list](gpus.md).",
+        "",
+    ]
+    for p in PLATFORMS:
+        body += [f'=== "{PLATFORM_TITLE[p]}"', ""]
+        block = [arch_map_table(kb, p, here), ""]
+        changes = arch_changes(kb, p)
+        if changes:
+            block += ["**Changes between releases** (per variant):", "", *changes, ""]
+        body += ["    " + line if line else "" for line in block]
+    return Page(here, "\n".join(body))
+
+
+def page_release(kb: query.KB, t) -> Page:
+    here = f"releases/{t.version}.md"
+    py = t.python
+    body = [f"# PyTorch {esc(t.version)}", ""]
+    facts = []
+    if t.date:
+        facts.append(f"Released {esc(t.date)}")
+    if py:
+        facts.append(f"Python {esc(py.min)}–{esc(py.max or '…')}")
+    body += [". ".join(facts) + "." if facts else "", ""]
+    body += [f"Sources: {sources(t.sources)}", ""]
+    for v in t.variants:
+        body += [f"## {esc(v.variant)} {{#{v.variant}}}", ""]
+        facts = [f"CUDA {esc(v.cuda)}" if v.cuda else "CPU only"]
+        if v.cuda_runtime:
+            facts.append(f"CUDA runtime {esc(v.cuda_runtime)}")
+        if v.cudnn:
+            facts.append(f"cuDNN {esc(v.cudnn)}")
+        if v.nccl:
+            facts.append(f"NCCL {esc(v.nccl)}")
+        if v.default:
+            facts.append("what plain `pip install torch` installs on Linux x86_64")
+        body += [", ".join(facts) + ".", ""]
+        if v.cuda:
+            body += [f"Needs a driver for CUDA {esc(v.cuda)}: see [CUDA {esc(v.cuda)}]"
+                     f"({_rel(here, 'cuda-drivers.md')}#{slug(v.cuda)}).", ""]
+        body += [fence(query.install_command(t, v, "linux"), "bash"), ""]
+        if v.platforms:
+            rows = [[esc(PLATFORM_TITLE[p]), " ".join(code(sm_label(s)) for s in al.sm) or "—",
+                     " ".join(code(versions.cc(c).compute) for c in al.ptx) or "—",
+                     sources(al.sources) + (" (medium confidence)" if al.confidence == "medium" else "")]
+                    for p, al in v.platforms.items()]
+            body += [table(["Platform", "Native code", "PTX", "Source"], rows), ""]
+        else:
+            body += ["Architectures compiled in: not recorded.", ""]
+        imgs = kb.images_for(t.version, v.variant)
+        if imgs:
+            body += ["Images: " + ", ".join(code(i.id) for i in imgs), ""]
+        body += [f"Sources: {sources(v.sources)}", ""]
+    return Page(here, "\n".join(body))
+
+
+def page_releases_index(kb: query.KB) -> Page:
+    rows = [[f"[{esc(t.version)}]({t.version}.md)", esc(t.date or ""),
+             esc(f"{t.python.min}–{t.python.max or '…'}") if t.python else "",
+             ", ".join(code(v.variant) for v in t.variants)] for t in kb.releases]
+    body = ["# PyTorch releases", "", "One page per release with its build variants, install commands, "
+            "architectures and images.", "", table(["Release", "Date", "Python", "Variants"], rows), ""]
+    return Page("releases/index.md", "\n".join(body))
+
+
+def driver_table(kb: query.KB, here: str = "cuda-drivers.md") -> str:
+    rows = []
+    for tk in sorted(kb.data.cuda, key=lambda c: versions.parse(c.version), reverse=True):
+        major = kb.majors.get(versions.parse(tk.version).release[0])
+        mvc = major.minor_version_compat_min_driver if major else None
+        for r in sorted(tk.releases, key=lambda r: versions.parse(r.version)):
+            rows.append([
+                f'<span id="{slug(tk.version)}"></span>{esc(tk.version)}' if r is min(tk.releases, key=lambda r: versions.parse(r.version)) else esc(tk.version),
+                esc(f"{r.version} {r.name}"),
+                esc(r.min_driver.linux or "n/a"),
+                esc(r.min_driver.windows or "n/a"),
+                esc(f"{mvc.linux or 'n/a'} / {mvc.windows or 'n/a'}") if mvc else "",
+                esc(f"{sm_label(tk.arch_range.min)}–{sm_label(tk.arch_range.max)}") if tk.arch_range else "",
+            ])
+    return table(["CUDA", "Release", "Linux ≥", "Windows ≥", "Minor-version compat ≥ (Linux / Windows)",
+                  "Compiles for"], rows)
+
+
+def page_cuda_drivers(kb: query.KB) -> Page:
+    body = [
+        "# CUDA toolkits and the drivers they need",
+        "",
+        "Three different driver minimums apply to a CUDA application such as a PyTorch wheel:",
+        "",
+        "1. **Toolkit minimum**: the driver released with that CUDA version. At or above it, "
+        "everything works, including JIT compilation of PTX produced by that CUDA.",
+        "2. **Minor-version compatibility minimum**: one floor for a whole CUDA major. An application "
+        "built with any CUDA 12.x runs on a driver at or above the 12.x floor, but features that need a "
+        "newer driver are unavailable and PTX produced by the newer CUDA cannot be JIT-compiled.",
+        "3. **Forward compatibility**: on supported data-center GPUs only, the `cuda-compat` package "
+        "lets a newer CUDA run on an older driver branch.",
+        "",
+        "The `CUDA Version` in the `nvidia-smi` header is the newest CUDA the installed driver "
+        "supports, not an installed toolkit. A PyTorch wheel brings its own CUDA runtime; a host "
+        "toolkit only matters for compiling extensions.",
+        "",
+    ]
+    for m in sorted(kb.data.cuda_majors, key=lambda m: m.major, reverse=True):
+        mv = m.minor_version_compat_min_driver
+        body += [f"- **CUDA {m.major}.x** minor-version compatibility: Linux ≥ {esc(mv.linux or 'n/a')}, "
+                 f"Windows ≥ {esc(mv.windows or 'n/a')}. "
+                 + (f"Forward compatibility: {esc(m.forward_compat)} " if m.forward_compat else "")
+                 + f"({sources(m.sources)})"]
+    body += ["", driver_table(kb), "", "## Sources", ""]
+    for tk in sorted(kb.data.cuda, key=lambda c: versions.parse(c.version), reverse=True):
+        body.append(f"- CUDA {esc(tk.version)}: {sources(tk.sources)}")
+    body.append("")
+    return Page("cuda-drivers.md", "\n".join(body))
+
+
+def gpu_table(kb: query.KB, gpus: list, here: str) -> str:
+    rows = [[esc(g.name), "<br>".join(code(n) for n in g.smi_names), esc(", ".join(g.aliases)),
+             esc(g.compute_capability), code(sm_label(g.compute_capability)),
+             f"[{esc(kb.arch[g.architecture].name)}]({_rel(here, f'architectures/{g.architecture}.md')})"
+             if g.architecture in kb.arch else esc(g.architecture),
+             esc(SEGMENT_TITLE[g.segment])] for g in gpus]
+    return table(["GPU", "nvidia-smi prints", "Also called", "Compute capability", "Code", "Architecture",
+                  "Segment"], rows)
+
+
+def page_gpus(kb: query.KB) -> Page:
+    gpus = sorted(kb.data.gpus, key=lambda g: (versions.cc(g.compute_capability), g.name), reverse=True)
+    body = ["# GPUs and compute capabilities", "",
+            "Every GPU in the knowledge base, newest architecture first. The architecture page says "
+            "which PyTorch builds run it.", "", gpu_table(kb, gpus, "gpus.md"), ""]
+    return Page("gpus.md", "\n".join(body))
+
+
+def _runs(items: list[tuple[str, bool]]) -> str:
+    """Compress [(version, ok)] in release order into 'a – b, c' runs of ok."""
+    runs, start, prev = [], None, None
+    for ver, ok in items:
+        if ok and start is None:
+            start = ver
+        if not ok and start is not None:
+            runs.append((start, prev))
+            start = None
+        prev = ver
+    if start is not None:
+        runs.append((start, prev))
+    return ", ".join(esc(a) if a == b else f"{esc(a)} – {esc(b)}" for a, b in runs)
+
+
+def support_summary(kb: query.KB, cc: str) -> str:
+    """Per variant and platform: the releases with native code, and those with PTX only."""
+    groups: dict[tuple[str, str], list[tuple[str, str | None]]] = {}
+    for t in reversed(kb.releases):
+        for v in t.variants:
+            for p, al in v.platforms.items():
+                groups.setdefault((v.variant, p), []).append((t.version, query.build_code(al, cc)))
+    rows = []
+    for (variant, p), items in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        native = _runs([(ver, c == "native") for ver, c in items])
+        ptx = _runs([(ver, c == "ptx") for ver, c in items])
+        none = _runs([(ver, c is None) for ver, c in items])
+        rows.append([code(variant), esc(PLATFORM_TITLE[p]), native or "—", ptx or "—", none or "—"])
+    return table(["Variant", "Platform", "Native", "PTX only", "No code"], rows)
+
+
+def page_architecture(kb: query.KB, a) -> Page:
+    here = f"architectures/{a.id}.md"
+    body = [f"# {esc(a.name)}", "",
+            f"Compute capabilities: {', '.join(code(c) for c in a.compute_capabilities)}. "
+            f"Sources: {sources(a.sources)}", ""]
+    gpus = [g for g in kb.data.gpus if g.architecture == a.id]
+    if gpus:
+        body += ["## GPUs", "", gpu_table(kb, sorted(gpus, key=lambda g: g.name), here), ""]
+    for c in sorted(a.compute_capabilities, key=versions.cc):
+        body += [f"## {esc(sm_label(c))} (compute capability {esc(c)}) {{#{sm_label(c)}}}", ""]
+        body += ["Releases that run it, per variant and platform (release ranges in release order):", "",
+                 support_summary(kb, c), ""]
+        imgs = [i for i in kb.data.images
+                if any(query.build_code(al, c) == "native"
+                       for t in kb.data.torch if t.version == i.torch
+                       for v in t.variants if v.variant == i.variant
+                       for p, al in v.platforms.items() if p == "linux-x86_64")]
+        if imgs:
+            body += [f"Images with native {esc(sm_label(c))} code (Linux x86_64): "
+                     + ", ".join(code(i.id) for i in imgs), ""]
+    return Page(here, "\n".join(body))
+
+
+def page_architectures_index(kb: query.KB) -> Page:
+    rows = []
+    for a in sorted(kb.data.architectures, key=lambda a: min(versions.cc(c) for c in a.compute_capabilities)):
+        n = sum(1 for g in kb.data.gpus if g.architecture == a.id)
+        rows.append([f"[{esc(a.name)}]({a.id}.md)", ", ".join(code(c) for c in a.compute_capabilities), str(n)])
+    body = ["# GPU architectures", "", table(["Architecture", "Compute capabilities", "GPUs"], rows), ""]
+    return Page("architectures/index.md", "\n".join(body))
+
+
+def image_tables(kb: query.KB, here: str = "images.md") -> str:
+    rows = []
+    for im in sorted(kb.data.images, key=lambda i: (versions.parse(i.torch), i.tag), reverse=True):
+        var = next((v for t in kb.data.torch if t.version == im.torch for v in t.variants
+                    if v.variant == im.variant), None)
+        need = ""
+        if var and var.cuda:
+            rep = query.cuda_report(kb, var.cuda)
+            need = f"≥ {esc(rep['min_driver']['linux'] or 'n/a')}"
+            if rep["minor_version_compat_min_driver"]:
+                need += f" (≥ {esc(rep['minor_version_compat_min_driver']['linux'] or 'n/a')} with minor-version compat)"
+        rows.append([code(im.id), esc(im.flavor), f"[{esc(im.torch)}]({_rel(here, f'releases/{im.torch}.md')})",
+                     code(im.variant), esc(var.cuda if var and var.cuda else ""), esc(im.cudnn or ""), need,
+                     esc(", ".join(im.platforms)), sources(im.sources)])
+    out = [table(["Image", "Flavor", "torch", "Variant", "CUDA", "cuDNN", "Host driver (Linux)", "Platforms",
+                  "Source"], rows)]
+    return "\n".join(out)
+
+
+def ngc_table(kb: query.KB) -> str:
+    rows = []
+    for n in sorted(kb.data.ngc, key=lambda n: n.release, reverse=True):
+        md = n.min_driver.linux if n.min_driver and n.min_driver.linux else ""
+        rows.append([code(n.id), esc(n.torch), esc(n.cuda or ""), esc(n.cudnn or ""), esc(n.nccl or ""),
+                     esc(n.python or ""), esc(n.ubuntu or ""), esc(md),
+                     esc(", ".join(n.forward_compat_drivers)), sources(n.sources)])
+    return table(["Container", "torch", "CUDA", "cuDNN", "NCCL", "Python", "Ubuntu", "Driver ≥",
+                  "Data-center forward-compat drivers", "Source"], rows)
+
+
+def page_images(kb: query.KB) -> Page:
+    body = [
+        "# Container images",
+        "",
+        "`pytorch/pytorch` tags read `X.Y.Z-cudaA.B-cudnnN-runtime` or `-devel`. **runtime** images "
+        "hold PyTorch and the CUDA libraries it needs; **devel** images add the CUDA toolkit (`nvcc`, "
+        "headers) and compilers, which building extensions and `torch.compile`'s C++/Triton paths need. "
+        "An image brings its own CUDA runtime: the host needs only a driver new enough for it "
+        "([CUDA drivers](cuda-drivers.md)) and the NVIDIA Container Toolkit. Only tags with evidence "
+        "that they exist are listed.",
+        "",
+        "## pytorch/pytorch",
+        "",
+        image_tables(kb) if kb.data.images else "_None recorded yet._",
+        "",
+        "## NVIDIA NGC PyTorch containers",
+        "",
+        "NGC containers carry NVIDIA's own PyTorch build (a pre-release version string) and newer CUDA "
+        "than the host driver may support; on data-center GPUs they can use forward compatibility.",
+        "",
+        ngc_table(kb) if kb.data.ngc else "_None recorded yet._",
+        "",
+    ]
+    return Page("images.md", "\n".join(body))
+
+
+def pages(kb: query.KB) -> list[Page]:
+    """Every generated page."""
+    out = [page_matrix(kb), page_arch_support(kb), page_cuda_drivers(kb), page_gpus(kb), page_images(kb),
+           page_releases_index(kb), page_architectures_index(kb), page_gaps(kb)]
+    out += [page_release(kb, t) for t in kb.releases]
+    out += [page_architecture(kb, a) for a in kb.data.architectures]
+    return out
+
+
+def compat_json(kb: KnowledgeBase | query.KB) -> str:
+    data = kb.data if isinstance(kb, query.KB) else kb
+    return json.dumps(data.model_dump(mode="json", exclude_none=True), indent=1, sort_keys=True,
+                      ensure_ascii=False) + "\n"
+
+
+# --- shortcodes -------------------------------------------------------------------------------
+
+SHORTCODE = re.compile(r"<!--\s*compat:([a-z-]+)((?:\s+[\w.+-]+=[^\s>]+)*)\s*-->")
+
+
+class ShortcodeError(ValueError):
+    pass
+
+
+def _args(raw: str, allowed: set[str], name: str) -> dict[str, str]:
+    out = {}
+    for part in raw.split():
+        k, _, v = part.partition("=")
+        if k not in allowed:
+            raise ShortcodeError(f"compat:{name} has no argument {k!r}; expected: {', '.join(sorted(allowed)) or 'none'}")
+        out[k] = v
+    return out
+
+
+def _sc_arch_map(kb, args, here):
+    p = args.get("platform", "linux-x86_64")
+    if p not in PLATFORMS:
+        raise ShortcodeError(f"unknown platform {p!r}; expected one of {', '.join(PLATFORMS)}")
+    if args.get("variant") and not any(v.variant == args["variant"] for t in kb.data.torch for v in t.variants):
+        raise ShortcodeError(f"unknown variant {args['variant']!r}")
+    return arch_map_table(kb, p, here, args.get("variant"))
+
+
+def _sc_gpu(kb, args, here):
+    try:
+        g = query.find_gpu(kb, args["name"].replace("_", " "))
+    except (KeyError, query.QueryError) as e:
+        raise ShortcodeError(f"compat:gpu needs name=<a known GPU>: {e}") from None
+    return gpu_table(kb, [g], here)
+
+
+def _sc_cuda(kb, args, here):
+    try:
+        r = query.cuda_report(kb, args["version"])
+    except (KeyError, query.QueryError) as e:
+        raise ShortcodeError(f"compat:cuda-driver needs version=<a known CUDA>: {e}") from None
+    mvc = r["minor_version_compat_min_driver"] or {}
+    return (f"CUDA {esc(r['version'])} needs driver ≥ {esc(r['min_driver']['linux'] or 'n/a')} on Linux and "
+            f"≥ {esc(r['min_driver']['windows'] or 'n/a')} on Windows; with minor-version compatibility, "
+            f"≥ {esc(mvc.get('linux') or 'n/a')} / {esc(mvc.get('windows') or 'n/a')}.")
+
+
+SHORTCODES: dict[str, tuple[set[str], Callable[[query.KB, dict, str], str]]] = {
+    "release-matrix": (set(), lambda kb, a, here: release_matrix(kb, here)),
+    "arch-map": ({"platform", "variant"}, _sc_arch_map),
+    "cuda-drivers": (set(), lambda kb, a, here: driver_table(kb, here)),
+    "gpus": ({"segment"}, lambda kb, a, here: gpu_table(
+        kb, [g for g in kb.data.gpus if g.segment == a.get("segment", g.segment)], here)),
+    "gpu": ({"name"}, _sc_gpu),
+    "cuda-driver": ({"version"}, _sc_cuda),
+    "images": (set(), lambda kb, a, here: image_tables(kb, here)),
+    "ngc": (set(), lambda kb, a, here: ngc_table(kb)),
+}
+
+
+def expand_shortcodes(markdown: str, kb: query.KB, here: str) -> str:
+    """Replace every ``<!-- compat:NAME k=v -->``; an unknown name or argument raises."""
+    def sub(m: re.Match) -> str:
+        name = m.group(1)
+        if name not in SHORTCODES:
+            raise ShortcodeError(f"unknown shortcode compat:{name}; expected one of: {', '.join(sorted(SHORTCODES))}")
+        allowed, fn = SHORTCODES[name]
+        return fn(kb, _args(m.group(2), allowed, name), here)
+
+    bad = re.search(r"<!--\s*compat:(?![a-z-]+(?:\s+[\w.+-]+=[^\s>]+)*\s*-->)", markdown)
+    if bad:
+        line = markdown.count("\n", 0, bad.start()) + 1
+        raise ShortcodeError(f"line {line}: malformed compat shortcode; expected <!-- compat:NAME key=value -->")
+    return SHORTCODE.sub(sub, markdown)
+
+
+def gaps(kb: query.KB) -> dict[str, list[str]]:
+    """What the knowledge base does not know yet, computed from the rows themselves."""
+    out: dict[str, list[str]] = {}
+    for t in kb.releases:
+        if not t.date:
+            out.setdefault("Releases without a sourced date", []).append(t.version)
+        if not t.python:
+            out.setdefault("Releases without a Python range", []).append(t.version)
+        for v in t.variants:
+            for p in PLATFORMS:
+                if p not in v.platforms and v.variant != "cpu":
+                    if p == "linux-aarch64" and not v.default:
+                        continue
+                    out.setdefault(f"Builds without an architecture list for {PLATFORM_TITLE[p]}", []).append(
+                        f"{t.version}+{v.variant}")
+            if v.cuda and not v.cudnn:
+                out.setdefault("Builds without a recorded cuDNN", []).append(f"{t.version}+{v.variant}")
+            if v.cuda and not v.nccl:
+                out.setdefault("Builds without a recorded NCCL", []).append(f"{t.version}+{v.variant}")
+    for tk in kb.data.cuda:
+        if not tk.arch_range:
+            out.setdefault("CUDA toolkits without an architecture range", []).append(tk.version)
+        for r in tk.releases:
+            if not r.min_driver.windows:
+                out.setdefault("CUDA releases without a Windows driver minimum (N/A since the Windows "
+                               "driver was unbundled, or not recorded)", []).append(r.version)
+    for c in kb.data.cudnn:
+        if not c.cuda:
+            out.setdefault("cuDNN versions without a supported-CUDA range", []).append(c.version)
+    for g in kb.data.gpus:
+        if not g.smi_names:
+            out.setdefault("GPUs without a sourced nvidia-smi name", []).append(g.name)
+    medium = [f"{s}: {getattr(r, 'id', '')}" for s in ("architectures", "gpus", "cuda", "cuda_majors", "cudnn",
+                                                       "nccl", "torch", "images", "ngc")
+              for r in getattr(kb.data, s) if r.confidence == "medium"]
+    if medium:
+        out["Rows resting on secondary or indirect sources (medium confidence)"] = medium
+    return out
+
+
+def page_gaps(kb: query.KB) -> Page:
+    body = ["# Known gaps", "",
+            "The edge of the map: facts this guide does not state because no primary source for them "
+            "was found yet. Contributions with a source are welcome.", ""]
+    for title, items in gaps(kb).items():
+        body += [f"## {esc(title)}", "", f"{len(items)}: " + ", ".join(esc(i) for i in items), ""]
+    return Page("gaps.md", "\n".join(body))
