@@ -127,6 +127,11 @@ class CCRange(Strict):
     max: ComputeCapability
 
 
+class OpenCCRange(Strict):
+    min: ComputeCapability
+    max: ComputeCapability | None = Field(None, description="absent: this and later")
+
+
 class VersionRange(Strict):
     min: Version
     max: Version | None = None
@@ -150,7 +155,7 @@ class Cudnn(Row):
     id: Id
     version: Version
     cuda: list[VersionRange] = Field(default_factory=list)
-    compute_capability: CCRange | None = None
+    compute_capability: OpenCCRange | None = None
     min_driver: DriverMin | None = None
 
 
