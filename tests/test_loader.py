@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+from tests.conftest import FIXTURES
 
 from cudacompat import cli, loader
-from tests.conftest import FIXTURES
 
 LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<row>\S+): (?P<msg>.+)$")
 MINI = (FIXTURES / "mini.yaml").read_text()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from . import __version__, data_path, loader, query
 
@@ -167,6 +168,38 @@ def cmd_schema(a: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_generate(a: argparse.Namespace) -> int:
+    from . import site
+
+    kb = _load(a.data)
+    out = Path(a.dir)
+    if a.mode == "write":
+        files = site.write(kb, out)
+        print(f"wrote {len(files)} files under {out}")
+        return EXIT_OK
+    drift = site.check(kb, out)
+    for d in drift:
+        print(f"{out / d}: differs from what the knowledge base generates", file=sys.stderr)
+    if drift:
+        print(f"{len(drift)} file(s) out of date: run `cudacompat generate --write {out}`", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"{out}: current")
+    return EXIT_OK
+
+
+def cmd_linkcheck(a: argparse.Namespace) -> int:
+    from . import linkcheck
+
+    problems = linkcheck.check(Path(a.site))
+    for p in problems:
+        print(p, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in {a.site}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"{a.site}: every internal link and anchor resolves; no asset from another host")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cudacompat", description="PyTorch + CUDA compatibility answers.")
     p.add_argument("--version", action="version", version=f"cudacompat {__version__}")
@@ -193,6 +226,15 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--driver", required=True)
     sp.add_argument("--os", choices=["linux", "windows"], default="linux")
     sp.add_argument("--python", metavar="X.Y")
+    sp = add("generate", cmd_generate, "write the generated pages without MkDocs, or check a copy for drift",
+             json_=False)
+    mode = sp.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--write", dest="dir_w", metavar="DIR")
+    mode.add_argument("--check", dest="dir_c", metavar="DIR")
+    sp.set_defaults(fn=lambda a: cmd_generate(argparse.Namespace(
+        data=a.data, dir=a.dir_w or a.dir_c, mode="write" if a.dir_w else "check")))
+    add("linkcheck", cmd_linkcheck, "check a built site's links, anchors and third-party requests",
+        data=False, json_=False).add_argument("site")
     sp = add("schema", cmd_schema, "print, write or check data/compat.schema.json", data=False, json_=False)
     sp.add_argument("--write", dest="mode", action="store_const", const="write")
     sp.add_argument("--check", dest="mode", action="store_const", const="check")

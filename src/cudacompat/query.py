@@ -9,7 +9,6 @@ from functools import cached_property
 from typing import Any
 
 from . import model, versions
-from .versions import CC
 
 OS_PLATFORM = {"linux": "linux-x86_64", "windows": "windows-x86_64"}
 DOCKER_RUN = "docker run --gpus all --ipc=host --rm -it"
@@ -259,7 +258,7 @@ def will_it_run(kb: KB, gpu: str, driver: str, os: str = "linux", python: str | 
     """Every torch build, newest first, sorted into ``options`` and ``rejected`` with reasons."""
     g = find_gpu(kb, gpu)
     try:
-        d = versions.driver(driver)
+        versions.driver(driver)
     except versions.InvalidVersion as e:
         raise QueryError(str(e)) from None
     if os not in OS_PLATFORM:

@@ -7,11 +7,11 @@ inject HTML, script or Markdown structure into a page.
 
 from __future__ import annotations
 
-import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import quote
 
 from . import query, versions
@@ -87,8 +87,15 @@ class Page:
 
 
 def _rel(from_page: str, to: str) -> str:
+    """A Markdown link from one source page to another (MkDocs rewrites and validates it)."""
     depth = from_page.count("/")
     return "../" * depth + to
+
+
+def _html_rel(from_page: str, to_dir: str) -> str:
+    """A raw-HTML link (not rewritten by MkDocs) from a page's built URL to ``to_dir/``."""
+    depth = from_page.count("/") + (0 if from_page.endswith("index.md") else 1)
+    return "../" * depth + to_dir
 
 
 # --- pages ------------------------------------------------------------------------------------
@@ -159,7 +166,7 @@ def arch_map_table(kb: query.KB, platform: str, here: str, series: str | None = 
                     cls, txt, title = "none", "", f"{sm_label(c)}: not compiled in"
                 cells.append(f'<td class="cc-{cls}" title="{esc(title)}">{txt}</td>')
             conf = ' <span title="medium confidence: secondary source">*</span>' if al.confidence == "medium" else ""
-            href = _rel(here, f"releases/{t.version}/")
+            href = _html_rel(here, f"releases/{t.version}/")
             out.append(f'<tr><th scope="row"><a href="{esc(href)}">{esc(t.version)}</a></th>'
                        f"<td>{esc(v.variant)}{conf}</td>{''.join(cells)}</tr>")
     out.append("</tbody></table></div>")
@@ -175,7 +182,7 @@ def arch_changes(kb: query.KB, platform: str) -> list[str]:
             if platform in v.platforms:
                 series.setdefault(v.variant, []).append((t.version, v.platforms[platform]))
     for variant, items in sorted(series.items()):
-        for (pv, pa), (tv, ta) in zip(items, items[1:]):
+        for (pv, pa), (tv, ta) in zip(items, items[1:], strict=False):
             dropped = sorted(set(pa.sm) - set(ta.sm), key=versions.cc)
             added = sorted(set(ta.sm) - set(pa.sm), key=versions.cc)
             parts = []

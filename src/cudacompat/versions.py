@@ -61,7 +61,7 @@ class CC:
     def compute(self) -> str:
         return f"compute_{self.major}{self.minor}{self.suffix}"
 
-    def runs_cubin(self, code: "CC") -> bool:
+    def runs_cubin(self, code: CC) -> bool:
         """True when native code (SASS) built for ``code`` runs on a GPU of this capability.
 
         A cubin runs on GPUs of the same major revision and an equal or higher minor
@@ -72,7 +72,7 @@ class CC:
             return (code.major, code.minor) == (self.major, self.minor)
         return code.major == self.major and code.minor <= self.minor
 
-    def jits_ptx(self, code: "CC") -> bool:
+    def jits_ptx(self, code: CC) -> bool:
         """True when PTX for virtual architecture ``code`` can be JIT-compiled for this GPU."""
         if code.suffix:
             return (code.major, code.minor) == (self.major, self.minor)

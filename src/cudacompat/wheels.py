@@ -27,9 +27,10 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Iterable, Iterator
 from email.parser import HeaderParser
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO
 
 from packaging.markers import InvalidMarker
 from packaging.requirements import InvalidRequirement, Requirement

@@ -1,0 +1,130 @@
+"""The real MkDocs build: strict, generated pages, failure on bad data, links, privacy."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+from tests.conftest import mkdocs_build
+
+from cudacompat import ROOT, linkcheck, render, site
+
+
+def test_strict_build_has_generated_pages(built_site, kb):
+    for p in ["matrix", "arch-support", "cuda-drivers", "gpus", "images", "gaps", "releases",
+              "architectures"]:
+        assert (built_site / p / "index.html").is_file(), p
+    for t in kb.data.torch:
+        assert (built_site / "releases" / t.version / "index.html").is_file()
+    for a in kb.data.architectures:
+        assert (built_site / "architectures" / a.id / "index.html").is_file()
+
+
+def test_compat_json_and_schema_published(built_site, kb):
+    data = json.loads((built_site / "compat.json").read_text())
+    assert len(data["gpus"]) == len(kb.data.gpus)
+    assert len(data["torch"]) == len(kb.data.torch)
+    schema = json.loads((built_site / "compat.schema.json").read_text())
+    assert schema["title"].startswith("cudacompat")
+    import jsonschema
+
+    jsonschema.validate(data, schema)
+
+
+def test_every_link_and_anchor_resolves_and_no_third_party_assets(built_site):
+    assert linkcheck.check(built_site) == []
+
+
+def test_no_third_party_request_urls_in_html(built_site):
+    bad = []
+    for f in built_site.rglob("*.html"):
+        for m in re.finditer(r'<(?:script|img|iframe)[^>]+src="(https?:)?//[^"]+"|<link[^>]+rel="(?:stylesheet|preconnect|preload)"[^>]+href="(https?:)?//[^"]+"',
+                             f.read_text()):
+            bad.append(f"{f.relative_to(built_site)}: {m.group(0)[:120]}")
+    assert bad == []
+
+
+def test_linkcheck_finds_broken_links(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "index.html").write_text('<a href="a/">ok</a><a href="b/">broken</a><a href="a/#nope">x</a>'
+                                         '<script src="https://cdn.example/x.js"></script>')
+    (tmp_path / "a" / "index.html").write_text('<h1 id="top">A</h1><a href="../#">home</a>')
+    problems = linkcheck.check(tmp_path)
+    assert any("broken link 'b/'" in p for p in problems)
+    assert any("broken anchor 'a/#nope'" in p for p in problems)
+    assert any("from another host" in p for p in problems)
+    assert len(problems) == 3
+
+
+def test_broken_row_fails_the_build_with_file_line(tmp_path):
+    text = (ROOT / "data" / "compat.yaml").read_text()
+    # drop the first GPU's architecture reference to an unknown id
+    m = re.search(r"^    architecture: \"?(\w+)\"?$", text, re.M)
+    broken = text[: m.start()] + "    architecture: nonexistent" + text[m.end():]
+    data = tmp_path / "data" / "compat.yaml"
+    data.parent.mkdir()
+    data.write_text(broken)
+    shutil.copytree(ROOT / "data" / "evidence", tmp_path / "data" / "evidence")
+    line = broken[: m.start()].count("\n") + 1
+    r = mkdocs_build(tmp_path / "site", env={"CUDACOMPAT_DATA": str(data)})
+    assert r.returncode != 0
+    assert re.search(rf"compat\.yaml:{line}:\d+: [\w.-]+: unknown architecture 'nonexistent'", r.stderr), r.stderr[-2000:]
+    assert not (tmp_path / "site" / "index.html").exists()
+
+
+def test_unknown_shortcode_fails_the_build(tmp_path):
+    for name in ("docs", "hooks", "overrides", "data", "src"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\n<!-- compat:arch-mapp -->\n")
+    r = mkdocs_build(tmp_path / "site", config=tmp_path / "mkdocs.yml")
+    assert r.returncode != 0 and "unknown shortcode compat:arch-mapp" in r.stderr
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\n<!-- compat:arch-map platform=macos -->\n")
+    r = mkdocs_build(tmp_path / "site", config=tmp_path / "mkdocs.yml")
+    assert r.returncode != 0 and "unknown platform 'macos'" in r.stderr
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\n<!-- compat:arch-map colour=red -->\n")
+    r = mkdocs_build(tmp_path / "site", config=tmp_path / "mkdocs.yml")
+    assert r.returncode != 0 and "has no argument 'colour'" in r.stderr
+
+
+def test_generate_without_mkdocs_and_drift_check(tmp_path, kb):
+    files = site.write(kb, tmp_path)
+    assert {f.relative_to(tmp_path).as_posix() for f in files} >= {"matrix.md", "arch-support.md", "compat.json"}
+    assert site.check(kb, tmp_path) == []
+    (tmp_path / "matrix.md").write_text("stale")
+    (tmp_path / "extra.md").write_text("x")
+    assert site.check(kb, tmp_path) == ["extra.md (not generated)", "matrix.md"]
+
+
+def test_hook_adapter_only_adapts():
+    src = (ROOT / "hooks" / "compat.py").read_text()
+    # no knowledge logic in the hook: it calls cudacompat.site and nothing else of the package
+    assert "from cudacompat import site" in src
+    assert not re.search(r"\b(render|query|loader|versions)\.", src)
+    assert len(src.splitlines()) < 50
+
+
+def test_escaping_in_markdown():
+    evil = "<script>alert(1)</script> __main__ [x](javascript:alert(1)) | `code`"
+    out = render.esc(evil)
+    assert "<" not in out and "[" not in out and "|" not in out and "_" not in out and "`" not in out
+    assert render.fence("a\n```\nb").startswith("````")
+    with pytest.raises(ValueError):
+        render.url("javascript:alert(1)")
+
+
+def test_search_config_splits_identifiers():
+    import yaml
+
+    cfg = yaml.safe_load((ROOT / "mkdocs.yml").read_text().replace("!!python", "#"))
+    search = next(p["search"] for p in cfg["plugins"] if isinstance(p, dict) and "search" in p)
+    sep = re.compile(search["separator"])
+    split = lambda s: [w for w in sep.split(s) if w]  # noqa: E731
+    assert split("sm_120") == ["sm", "120"]
+    assert split("CUBLAS_STATUS_NOT_INITIALIZED") == ["CUBLAS", "STATUS", "NOT", "INITIALIZED"]
+    assert split("torch.cuda.is_available") == ["torch", "cuda", "is", "available"]
+    assert split("CUDA 12.8") == ["CUDA", "12.8"]
+    assert "stopWordFilter" not in search["pipeline"]
+    assert cfg["theme"]["font"] is False
