@@ -202,3 +202,16 @@ def test_pip_download_cmd_is_isolated(tmp_path: Path) -> None:
     assert cmd[-1] == "torch==2.7.1"
     plats = [cmd[i + 1] for i, c in enumerate(cmd) if c == "--platform"]
     assert plats[0] == "manylinux_2_28_aarch64" and "manylinux2014_aarch64" in plats
+
+
+def test_versions_from_pip_error() -> None:
+    err = ("ERROR: Could not find a version that satisfies the requirement torch==0.0.0 "
+           "(from versions: 1.13.0, 2.0.0, 2.10.0)\nERROR: No matching distribution found for torch==0.0.0\n")
+    assert wheels._versions_from_pip_error(err) == ["1.13.0", "2.0.0", "2.10.0"]
+    assert wheels._versions_from_pip_error("(from versions: none)") == []
+
+
+def test_read_wheel_keeps_raw_requires_dist(tmp_path: Path) -> None:
+    ev = read_wheel(make_wheel(tmp_path, None))
+    assert "filelock" in ev["requires_dist"]
+    assert len(ev["requires_dist"]) == 4

@@ -200,6 +200,29 @@ def cmd_linkcheck(a: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _explain_text(r: dict) -> str:
+    if not r["matches"]:
+        return "No catalogued error matches this text. Search the guide, or open an issue with the message."
+    out = []
+    for i, m in enumerate(r["matches"]):
+        out += [f"{'' if i == 0 else chr(10)}[{m['family']}] {m['title']}", f"  page:    {m['page']}"]
+        if m["params"]:
+            out.append("  found:   " + ", ".join(f"{k}={v}" for k, v in m["params"].items()))
+        out += [f"  cause:   {m['cause']}", f"  confirm: {m['confirm']}", f"  fix:     {m['fix']}"]
+        out += [f"  {line}" for line in m["personalised"]]
+    return "\n".join(out)
+
+
+def cmd_explain(a: argparse.Namespace) -> int:
+    from . import troubleshoot
+
+    text = " ".join(a.text) if a.text else sys.stdin.read()
+    kb = _load(a.data)
+    r = troubleshoot.explain(kb, text)
+    _emit(r, a.json, _explain_text)
+    return EXIT_OK if r["matches"] else EXIT_NOT_FOUND
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cudacompat", description="PyTorch + CUDA compatibility answers.")
     p.add_argument("--version", action="version", version=f"cudacompat {__version__}")
@@ -226,6 +249,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--driver", required=True)
     sp.add_argument("--os", choices=["linux", "windows"], default="linux")
     sp.add_argument("--python", metavar="X.Y")
+    sp = add("explain", cmd_explain, "match an error message (argument or stdin) to its cause and fix")
+    sp.add_argument("text", nargs="*", help="the message; read from stdin when absent")
     sp = add("generate", cmd_generate, "write the generated pages without MkDocs, or check a copy for drift",
              json_=False)
     mode = sp.add_mutually_exclusive_group(required=True)

@@ -209,7 +209,7 @@ class Image(Row):
 class Ngc(Row):
     id: Text
     release: Annotated[str, StringConstraints(pattern=r"^\d{2}\.\d{2}$")]
-    torch: Text
+    torch: Text | None = Field(None, description="as the release notes print it; absent when not sourced")
     cuda: Version | None = None
     cudnn: Version | None = None
     nccl: Version | None = None

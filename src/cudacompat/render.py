@@ -424,7 +424,7 @@ def ngc_table(kb: query.KB) -> str:
     rows = []
     for n in sorted(kb.data.ngc, key=lambda n: n.release, reverse=True):
         md = n.min_driver.linux if n.min_driver and n.min_driver.linux else ""
-        rows.append([code(n.id), esc(n.torch), esc(n.cuda or ""), esc(n.cudnn or ""), esc(n.nccl or ""),
+        rows.append([code(n.id), esc(n.torch or ""), esc(n.cuda or ""), esc(n.cudnn or ""), esc(n.nccl or ""),
                      esc(n.python or ""), esc(n.ubuntu or ""), esc(md),
                      esc(", ".join(n.forward_compat_drivers)), sources(n.sources)])
     return table(["Container", "torch", "CUDA", "cuDNN", "NCCL", "Python", "Ubuntu", "Driver ≥",
@@ -463,6 +463,9 @@ def pages(kb: query.KB) -> list[Page]:
            page_releases_index(kb), page_architectures_index(kb), page_gaps(kb)]
     out += [page_release(kb, t) for t in kb.releases]
     out += [page_architecture(kb, a) for a in kb.data.architectures]
+    if kb.data.errors:
+        out.append(page_troubleshooting_index(kb))
+        out += [page_troubleshooting_family(kb, f) for f in sorted({e.family for e in kb.data.errors})]
     return out
 
 
@@ -595,3 +598,52 @@ def page_gaps(kb: query.KB) -> Page:
     for title, items in gaps(kb).items():
         body += [f"## {esc(title)}", "", f"{len(items)}: " + ", ".join(esc(i) for i in items), ""]
     return Page("gaps.md", "\n".join(body))
+
+
+SEE_PAGES = {"arch-support": ("Architecture support map", "arch-support.md"),
+             "release-matrix": ("Release matrix", "matrix.md"),
+             "cuda-drivers": ("CUDA and drivers", "cuda-drivers.md"),
+             "images": ("Container images", "images.md"),
+             "gpus": ("GPUs", "gpus.md")}
+
+
+def page_troubleshooting_family(kb: query.KB, family: str) -> Page:
+    from .troubleshoot import FAMILY_TITLE
+
+    here = f"troubleshooting/{family}.md"
+    body = ["---", "search:", "  boost: 3", "---", "", f"# {esc(FAMILY_TITLE[family])}", "",
+            "Paste the error into `cudacompat explain` for advice specific to your GPU and build.", ""]
+    for e in kb.data.errors:
+        if e.family != family:
+            continue
+        body += [f"## {esc(e.title)} {{#{e.id}}}", "", fence("\n".join(e.messages)), "",
+                 f"**Cause.** {esc(e.cause)}", "", "**Confirm.**", "", fence(e.confirm, "bash"), "",
+                 f"**Fix.** {esc(e.fix)}", ""]
+        if e.see:
+            body += ["**See also:** " + ", ".join(f"[{SEE_PAGES[s][0]}]({_rel(here, SEE_PAGES[s][1])})"
+                                                  for s in e.see), ""]
+        if e.threads:
+            body += ["**Diagnosed in:** " + "; ".join(source_link(t) for t in e.threads), ""]
+        extra = [s for s in e.sources if s not in e.threads]
+        if extra:
+            body += [f"**Sources:** {sources(extra)}", ""]
+        if e.confidence == "medium":
+            body += ["*Medium confidence: no maintainer-confirmed root cause in the threads.*", ""]
+    return Page(here, "\n".join(body))
+
+
+def page_troubleshooting_index(kb: query.KB) -> Page:
+    from .troubleshoot import FAMILY_TITLE
+
+    body = ["# Troubleshooting", "",
+            "Paste an error message into the search box, or run `cudacompat explain \"<message>\"` for a "
+            "fix that names the builds for your GPU. Each entry gives the message as it prints, the cause, "
+            "a command that confirms it and the fix.", ""]
+    for fam, title in FAMILY_TITLE.items():
+        entries = [e for e in kb.data.errors if e.family == fam]
+        if not entries:
+            continue
+        body += [f"## [{esc(title)}]({fam}.md)", ""]
+        body += [f"- [{esc(e.title)}]({fam}.md#{e.id})" for e in entries]
+        body.append("")
+    return Page("troubleshooting/index.md", "\n".join(body))

@@ -364,6 +364,7 @@ def read_wheel(path: str | os.PathLike[str], requested: str | None = None) -> di
         "requires_python": meta["requires_python"],
         "python_classifiers": meta["python_classifiers"],
         "pins": parse_pins(meta["requires_dist"], marker_env(platform, py_ver)),
+        "requires_dist": meta["requires_dist"],
         "cuda": version_py["cuda"],
         "cuda_arch_flags": flags,
         "sm": sm,
@@ -442,6 +443,40 @@ def download_wheel(
     raise DownloadError("; ".join(errors))
 
 
+def _versions_from_pip_error(stderr: str) -> list[str]:
+    """The version list in pip's "(from versions: a, b, ...)" error message."""
+    m = re.search(r"\(from versions: ([^)]*)\)", stderr)
+    if not m or m.group(1).strip() == "none":
+        return []
+    return [v.strip() for v in m.group(1).split(",") if v.strip()]
+
+
+def probe_versions(platform: str, python: str, index_url: str | None = None) -> list[str]:
+    """Releases that have a wheel for ``platform`` and CPython ``python`` (no download).
+
+    Asks pip for an impossible version; pip's error lists every final release
+    with a compatible file for the given tags.
+    """
+    with tempfile.TemporaryDirectory(prefix="torchprobe-") as tmp:
+        cmd = pip_download_cmd("0.0.0.dev0+none", platform, python, Path(tmp), index_url)
+        cmd[-1] = "torch==0.0.0"
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+    if "from versions:" not in proc.stderr:
+        raise DownloadError(f"probe failed for python {python}: {proc.stderr.strip()[-400:]}")
+    return _versions_from_pip_error(proc.stderr)
+
+
+def probe_python_wheels(
+    platform: str, pythons: Iterable[str], index_url: str | None = None
+) -> dict[str, list[str]]:
+    """Map release -> CPython versions (sorted) that have a wheel for ``platform``."""
+    out: dict[str, list[str]] = {}
+    for py in pythons:
+        for version in probe_versions(platform, py, index_url):
+            out.setdefault(version, []).append(py)
+    return {v: sorted(set(p), key=lambda s: tuple(map(int, s.split(".")))) for v, p in out.items()}
+
+
 def evidence_path(outdir: str | os.PathLike[str], requested: str, platform: str) -> Path:
     """Path of the evidence JSON for a release and platform."""
     return Path(outdir) / f"torch-{requested}-{platform}.json"
@@ -486,7 +521,20 @@ def main(argv: list[str] | None = None) -> int:
     rec.add_argument("--index-url", default=None)
     rd = sub.add_parser("read", help="print the evidence for a local wheel file")
     rd.add_argument("wheel")
+    pr = sub.add_parser("probe", help="add 'python_wheels' (CPython versions with a wheel) to evidence files")
+    pr.add_argument("--platform", default="linux-x86_64", choices=sorted(PLATFORM_TAGS))
+    pr.add_argument("--pythons", default="3.7,3.8,3.9,3.10,3.11,3.12,3.13,3.14,3.15,3.16")
+    pr.add_argument("--out", default="data/evidence/wheels")
+    pr.add_argument("--index-url", default=None)
     args = ap.parse_args(argv)
+    if args.cmd == "probe":
+        table = probe_python_wheels(args.platform, args.pythons.split(","), args.index_url)
+        for path in sorted(Path(args.out).glob(f"torch-*-{args.platform}.json")):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            data["python_wheels"] = table.get(data["requested"], [])
+            write_json(path, data)
+            print(path, " ".join(data["python_wheels"]))
+        return 0
     if args.cmd == "read":
         print(json.dumps(read_wheel(args.wheel), sort_keys=True, indent=1))
         return 0
