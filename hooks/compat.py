@@ -9,20 +9,27 @@ from mkdocs.structure.files import File
 from cudacompat import site
 
 _kb = None
+_generated: list = []
 
 
 def on_config(config):
-    global _kb
+    # MkDocs runs on_config before it cleans site_dir: load and render everything here, so that bad
+    # data stops the build while an existing site directory is still untouched
+    global _kb, _generated
     try:
         _kb = site.load()
+        _generated = site.generated(_kb)
     except site.BuildError as e:
         raise PluginError(str(e)) from None
 
 
 @event_priority(100)  # before mkdocs-jupyter's on_files
 def on_files(files, config):
-    for g in site.generated(_kb):
+    for g in _generated:
         files.append(File.generated(config, g.path, content=g.content))
+    for nb in site.notebooks():  # rendered by mkdocs-jupyter; a real File, see toolchain notes
+        files.append(File(nb, src_dir=str(site.ROOT), dest_dir=config.site_dir,
+                          use_directory_urls=config.use_directory_urls))
     return files
 
 

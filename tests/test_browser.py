@@ -20,6 +20,8 @@ def _local_only(page, base):
     ("arch-support/", "Architecture support map"),
     ("architectures/blackwell/", "Blackwell"),
     ("gpus/", "GPUs and compute capabilities"),
+    ("snippets/distributed-ddp/", "DistributedDataParallel"),
+    ("troubleshooting/architecture/", "GPU architecture not in the build"),
 ])
 def test_pages_render_without_console_errors(page, served_site, path, text):
     page.goto(served_site + path)

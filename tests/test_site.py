@@ -75,7 +75,7 @@ def test_broken_row_fails_the_build_with_file_line(tmp_path):
 
 
 def test_unknown_shortcode_fails_the_build(tmp_path):
-    for name in ("docs", "hooks", "overrides", "data", "src"):
+    for name in ("docs", "hooks", "overrides", "data", "src", "snippets"):
         shutil.copytree(ROOT / name, tmp_path / name)
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
     (tmp_path / "docs" / "index.md").write_text("# Home\n\n<!-- compat:arch-mapp -->\n")

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import __version__, data_path, loader, query
+from . import __version__, data_path, loader, query, versions
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_INVALID = 0, 1, 2
 
@@ -223,6 +223,47 @@ def cmd_explain(a: argparse.Namespace) -> int:
     return EXIT_OK if r["matches"] else EXIT_NOT_FOUND
 
 
+def cmd_verify(a: argparse.Namespace) -> int:
+    from . import evidence, verify
+
+    kb = _load(a.data)
+    if a.offline:
+        n, diffs = verify.offline(kb.data)
+        errors: list[str] = []
+    else:
+        releases = a.release or [t.version for t in sorted(kb.data.torch, key=lambda t: versions.parse(t.version))]
+        n, diffs, errors = verify.online(kb.data, releases, a.platform or ["linux-x86_64"], a.index_url,
+                                         evidence.EVIDENCE_DIR if a.record else None)
+    for line in errors:
+        print(f"error: {line}", file=sys.stderr)
+    for line in diffs:
+        print(line)
+    print(f"{n} wheel(s) checked, {len(diffs)} difference(s), {len(errors)} error(s)", file=sys.stderr)
+    return EXIT_INVALID if diffs else (EXIT_NOT_FOUND if errors else EXIT_OK)
+
+
+def cmd_stats(a: argparse.Namespace) -> int:
+    from .stats import stats
+
+    kb = _load(a.data)
+    _emit(stats(kb), a.json, lambda r: "\n".join(
+        [f"{k}: {v}" for k, v in r["counts"].items()] + [f"newest {k}: {v}" for k, v in r["newest"].items()]
+        + [f"sources {k}: {v}" for k, v in r["sources_by_kind"].items()]))
+    return EXIT_OK
+
+
+def cmd_new_release(a: argparse.Namespace) -> int:
+    from . import newrelease
+
+    return newrelease.run(a)
+
+
+def cmd_doctor(a: argparse.Namespace) -> int:
+    from . import doctor
+
+    return doctor.command(_load(a.data), a)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cudacompat", description="PyTorch + CUDA compatibility answers.")
     p.add_argument("--version", action="version", version=f"cudacompat {__version__}")
@@ -251,6 +292,19 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--python", metavar="X.Y")
     sp = add("explain", cmd_explain, "match an error message (argument or stdin) to its cause and fix")
     sp.add_argument("text", nargs="*", help="the message; read from stdin when absent")
+    sp = add("doctor", cmd_doctor, "diagnose this machine: GPU, driver, torch build, container")
+    sp.add_argument("--markdown", action="store_true", help="an environment block for a bug report")
+    sp.add_argument("--python", metavar="PATH", help="the interpreter whose torch to inspect (default: this one)")
+    sp.add_argument("--image", metavar="REF", help="the container image (name@sha256:digest) to record")
+    sp = add("verify", cmd_verify, "compare the knowledge base with the published wheels", json_=False)
+    sp.add_argument("release", nargs="*", help="releases to check (default: all)")
+    sp.add_argument("--offline", action="store_true", help="compare with the stored evidence only (no network)")
+    sp.add_argument("--record", action="store_true", help="keep the evidence under data/evidence/wheels")
+    sp.add_argument("--index-url", help="check the wheels of this index (e.g. a CUDA variant's) instead of PyPI's")
+    sp.add_argument("--platform", action="append", choices=["linux-x86_64", "linux-aarch64"])
+    add("stats", cmd_stats, "coverage counts, sources by kind, newest versions")
+    from .newrelease import HELP, arguments
+    arguments(add("new-release", cmd_new_release, HELP, json_=False))
     sp = add("generate", cmd_generate, "write the generated pages without MkDocs, or check a copy for drift",
              json_=False)
     mode = sp.add_mutually_exclusive_group(required=True)

@@ -44,6 +44,8 @@ def _source(value: str) -> str:
 
 
 def _version(value: str) -> str:
+    if value != value.strip():  # packaging accepts " 2.7.1\n"; page paths and links must not
+        raise ValueError(f"{value!r} has spaces or line breaks around it")
     try:
         versions.parse(value)
     except versions.InvalidVersion:
@@ -66,7 +68,9 @@ def _cc(value: str) -> str:
     return value
 
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.+/:_-]*$", max_length=120)]
+# ids become page paths and anchors (architectures/<id>/, #<id>): no "/" (a path could leave the
+# site directory) and no ":" (a link to "<id>.md" must not read as a URL scheme such as javascript:)
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.+_-]*$", max_length=120)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
 Version = Annotated[str, AfterValidator(_version)]
 DriverVersion = Annotated[str, AfterValidator(_driver)]

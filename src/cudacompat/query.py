@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -28,7 +29,7 @@ def _norm(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", t))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class KB:
     """The knowledge base with the indexes the queries need."""
 
@@ -248,13 +249,108 @@ def driver_verdict(kb: KB, cuda: str, driver: str, os: str) -> dict[str, Any]:
 
 
 # --- will it run? -----------------------------------------------------------------------------
+#
+# The answer is computed in two steps so that the site's lookup page can share it: lookup_table()
+# precomputes everything that does not depend on the reader's driver and Python (the builds, and
+# for every compute capability whether each build has native code, PTX or nothing), and decide()
+# applies the driver and Python. docs/assets/lookup.js implements decide() over the same table,
+# and tests/test_lookup.py holds the two equal on a grid of inputs.
 
 MVC_LIMITS = ("runs through minor-version compatibility: features that need a newer driver are "
               "unavailable, and PTX produced by this CUDA cannot be JIT-compiled by the older driver")
+CODE_CHAR = {"native": "n", "ptx": "p", None: "-"}
+LOOKUP_PLATFORMS = ("linux-x86_64", "windows-x86_64")
 
 
-def will_it_run(kb: KB, gpu: str, driver: str, os: str = "linux", python: str | None = None,
-                arch: str = "x86_64") -> dict[str, Any]:
+def lookup_table(kb: KB, ccs: list[str] | None = None) -> dict[str, Any]:
+    """The driver-independent part of every answer; ``ccs`` limits the code strings computed."""
+    builds, lists = [], []
+    for t in kb.releases:
+        for v in t.variants:
+            if v.variant == "cpu" or not v.cuda:
+                continue
+            rng = v.python or t.python
+            for plat in LOOKUP_PLATFORMS:
+                os_ = plat.split("-")[0]
+                al = v.platforms.get(plat)
+                builds.append({
+                    "torch": t.version, "variant": v.variant, "cuda": v.cuda, "platform": plat,
+                    "python": [rng.min, rng.max] if rng else None,
+                    "install": install_command(t, v, os_), "default": v.default and plat == "linux-x86_64",
+                    "images": [i.id for i in kb.images_for(t.version, v.variant)] if os_ == "linux" else [],
+                    "sm": [versions.cc(c).sm for c in al.sm] if al else None,
+                    "ptx": [versions.cc(c).compute for c in al.ptx] if al else None,
+                })
+                lists.append(al)
+    if ccs is None:
+        ccs = sorted({g.compute_capability for g in kb.data.gpus}, key=versions.cc)
+    codes = {c: "".join("?" if al is None else CODE_CHAR[build_code(al, c)] for al in lists) for c in ccs}
+    drivers = {}
+    for tk in kb.data.cuda:
+        rel = min(tk.releases, key=lambda r: versions.parse(r.version))
+        major = kb.majors.get(versions.parse(tk.version).release[0])
+        mvc = major.minor_version_compat_min_driver if major else None
+        drivers[tk.version] = {os_: [getattr(rel.min_driver, os_), getattr(mvc, os_) if mvc else None]
+                               for os_ in ("linux", "windows")}
+    gpus = [{"id": g.id, "name": g.name, "cc": g.compute_capability, "sm": versions.cc(g.compute_capability).sm,
+             "arch": kb.arch[g.architecture].name if g.architecture in kb.arch else g.architecture,
+             "names": sorted({g.name, *g.smi_names, *g.aliases})} for g in kb.data.gpus]
+    index = {n: next(i for i, x in enumerate(kb.data.gpus) if x.id == g.id) for n, g in kb.gpu_names.items()}
+    return {"builds": builds, "codes": codes, "drivers": drivers, "gpus": gpus, "index": index}
+
+
+def _minor(text: str) -> tuple[int, int]:
+    r = versions.parse(text).release
+    return (r[0], r[1] if len(r) > 1 else 0)
+
+
+def decide(table: dict[str, Any], cc: str, driver: str, os: str, python: str | None) -> dict[str, list]:
+    """Sort every build of ``os`` into options / rejected / unknown (structured, no prose)."""
+    d = versions.driver(driver)
+    plat = OS_PLATFORM[os]
+    codes = table["codes"][cc]
+    out: dict[str, list] = {"options": [], "rejected": [], "unknown": []}
+    for i, b in enumerate(table["builds"]):
+        if b["platform"] != plat:
+            continue
+        item = {"build": i, "torch": b["torch"], "variant": b["variant"], "cuda": b["cuda"]}
+        if python and b["python"]:
+            lo, hi = b["python"]
+            if _minor(python) < _minor(lo) or (hi and _minor(python) > _minor(hi)):
+                out["rejected"].append({**item, "reason": "python", "range": [lo, hi]})
+                continue
+        code = {"n": "native", "p": "ptx", "-": None, "?": "?"}[codes[i]]
+        if code == "?":
+            out["unknown"].append({**item, "reason": "no-arch-data"})
+            continue
+        if code is None:
+            out["rejected"].append({**item, "reason": "arch"})
+            continue
+        need, mvc = table["drivers"][b["cuda"]][os]
+        if need and d >= versions.driver(need):
+            via = "toolkit"
+        elif mvc and d >= versions.driver(mvc):
+            via = "minor-version"
+        elif need is None and mvc is None:
+            via = "unknown"
+        else:
+            out["rejected"].append({**item, "reason": "driver", "needs": need or mvc, "toolkit_min": need,
+                                    "minor_version_min": mvc})
+            continue
+        if code == "ptx" and via == "minor-version":
+            out["rejected"].append({**item, "reason": "driver-ptx", "needs": need, "toolkit_min": need,
+                                    "minor_version_min": mvc})
+            continue
+        out["options"].append({**item, "code": code, "driver_via": via})
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _table(kb: KB, cc: str) -> dict[str, Any]:
+    return lookup_table(kb, [cc])
+
+
+def will_it_run(kb: KB, gpu: str, driver: str, os: str = "linux", python: str | None = None) -> dict[str, Any]:
     """Every torch build, newest first, sorted into ``options`` and ``rejected`` with reasons."""
     g = find_gpu(kb, gpu)
     try:
@@ -263,74 +359,62 @@ def will_it_run(kb: KB, gpu: str, driver: str, os: str = "linux", python: str | 
         raise QueryError(str(e)) from None
     if os not in OS_PLATFORM:
         raise QueryError(f"unknown OS {os!r}; expected linux or windows")
-    platform = OS_PLATFORM[os] if arch == "x86_64" else f"{os}-{arch}"
-    py = None
     if python:
         try:
-            py = versions.parse(python)
+            versions.parse(python)
         except versions.InvalidVersion:
             raise QueryError(f"{python!r} is not a Python version; expected e.g. 3.12") from None
+    table = _table(kb, g.compute_capability)
     c = versions.cc(g.compute_capability)
+    raw = decide(table, g.compute_capability, driver, os, python)
     options, rejected, unknown = [], [], []
-    for t in kb.releases:
-        for v in t.variants:
-            if v.variant == "cpu" or not v.cuda:
-                continue
-            item = {"torch": t.version, "variant": v.variant, "cuda": v.cuda, "platform": platform}
-            rng = v.python or t.python
-            if py and rng and (py.release[:2] < versions.parse(rng.min).release[:2]
-                               or (rng.max and py.release[:2] > versions.parse(rng.max).release[:2])):
-                rejected.append({**item, "reason": "python",
-                                 "detail": f"Python {python} is outside torch {t.version}'s range "
-                                           f"{rng.min}–{rng.max or '…'}",
-                                 "fix": "use a Python inside that range"})
-                continue
-            al = v.platforms.get(platform)
-            if al is None:
-                unknown.append({**item, "reason": "no-arch-data",
-                                "detail": f"the architectures compiled into {t.version}+{v.variant} on "
-                                          f"{platform} are not recorded (a known gap)"})
-                continue
-            code = build_code(al, g.compute_capability)
-            if code is None:
-                have = ", ".join(versions.cc(s).sm for s in al.sm) or "none"
-                rejected.append({**item, "reason": "arch",
-                                 "detail": f"no native code or PTX for {c.sm} in {t.version}+{v.variant} "
-                                           f"(it has {have}" + (f"; PTX {', '.join(versions.cc(p).compute for p in al.ptx)}" if al.ptx else "") + ")",
-                                 "fix": "choose a release or variant that lists " + c.sm})
-                continue
-            dv = driver_verdict(kb, v.cuda, driver, os)
-            if dv["via"] is None:
-                need = dv["toolkit_min"] or dv["minor_version_min"]
-                rejected.append({**item, "reason": "driver",
-                                 "detail": f"driver {driver} is too old for CUDA {v.cuda} even under "
-                                           f"minor-version compatibility (needs ≥ {dv['minor_version_min']}; "
-                                           f"the toolkit minimum is {dv['toolkit_min']})",
-                                 "fix": f"upgrade the driver to ≥ {need}"})
-                continue
-            if code == "ptx" and dv["via"] == "minor-version":
-                rejected.append({**item, "reason": "driver",
-                                 "detail": f"{c.sm} runs this build only by JIT-compiling its PTX, which needs "
-                                           f"the CUDA {v.cuda} driver (≥ {dv['toolkit_min']}); minor-version "
-                                           f"compatibility does not cover JIT of newer PTX",
-                                 "fix": f"upgrade the driver to ≥ {dv['toolkit_min']}"})
-                continue
-            notes = []
-            if code == "ptx":
-                notes.append(f"no native {c.sm} code: kernels are JIT-compiled from PTX at first use "
-                             "(slow start), and bundled libraries without code for this GPU can still fail")
-            if dv["via"] == "minor-version":
-                notes.append(MVC_LIMITS)
-            if dv["via"] == "unknown":
-                notes.append(f"the {os} driver minimum for CUDA {v.cuda} is not recorded")
-            options.append({**item, "code": code, "driver_via": dv["via"],
-                            "minor_version_compat": dv["via"] == "minor-version",
-                            "install": install_command(t, v, os),
-                            "images": [{"tag": i.id, "flavor": i.flavor,
-                                        "run": f"{DOCKER_RUN} {i.id}"}
-                                       for i in kb.images_for(t.version, v.variant)] if os == "linux" else [],
-                            "notes": notes, "default": v.default})
+    for o in raw["options"]:
+        b = table["builds"][o["build"]]
+        notes = []
+        if o["code"] == "ptx":
+            notes.append(f"no native {c.sm} code: kernels are JIT-compiled from PTX at first use "
+                         "(slow start), and bundled libraries without code for this GPU can still fail")
+        if o["driver_via"] == "minor-version":
+            notes.append(MVC_LIMITS)
+        if o["driver_via"] == "unknown":
+            notes.append(f"the {os} driver minimum for CUDA {b['cuda']} is not recorded")
+        options.append({"torch": b["torch"], "variant": b["variant"], "cuda": b["cuda"], "platform": b["platform"],
+                        "code": o["code"], "driver_via": o["driver_via"],
+                        "minor_version_compat": o["driver_via"] == "minor-version",
+                        "install": b["install"],
+                        "images": [{"tag": t, "run": f"{DOCKER_RUN} {t}"} for t in b["images"]],
+                        "notes": notes, "default": b["default"]})
+    for x in raw["rejected"]:
+        b = table["builds"][x["build"]]
+        item = {"torch": b["torch"], "variant": b["variant"], "cuda": b["cuda"], "platform": b["platform"],
+                "reason": x["reason"]}
+        if x["reason"] == "python":
+            lo, hi = x["range"]
+            item.update(detail=f"Python {python} is outside torch {b['torch']}'s range {lo}–{hi or '…'}",
+                        fix="use a Python inside that range")
+        elif x["reason"] == "arch":
+            have = ", ".join(b["sm"]) or "none"
+            ptx = f"; PTX {', '.join(b['ptx'])}" if b["ptx"] else ""
+            item.update(detail=f"no native code or PTX for {c.sm} in {b['torch']}+{b['variant']} (it has {have}{ptx})",
+                        fix=f"choose a release or variant that lists {c.sm}")
+        elif x["reason"] == "driver":
+            item.update(detail=f"driver {driver} is too old for CUDA {b['cuda']} even under minor-version "
+                               f"compatibility (needs ≥ {x['minor_version_min']}; the toolkit minimum is "
+                               f"{x['toolkit_min']})", fix=f"upgrade the driver to ≥ {x['needs']}", needs=x["needs"])
+        else:  # driver-ptx
+            item.update(reason="driver",
+                        detail=f"{c.sm} runs this build only by JIT-compiling its PTX, which needs the CUDA "
+                               f"{b['cuda']} driver (≥ {x['toolkit_min']}); minor-version compatibility does not "
+                               f"cover JIT of newer PTX", fix=f"upgrade the driver to ≥ {x['toolkit_min']}",
+                        needs=x["toolkit_min"])
+        rejected.append(item)
+    for x in raw["unknown"]:
+        b = table["builds"][x["build"]]
+        unknown.append({"torch": b["torch"], "variant": b["variant"], "cuda": b["cuda"], "platform": b["platform"],
+                        "reason": "no-arch-data",
+                        "detail": f"the architectures compiled into {b['torch']}+{b['variant']} on {b['platform']} "
+                                  "are not recorded (a known gap)"})
     return {"gpu": {"name": g.name, "compute_capability": g.compute_capability, "sm": c.sm,
                     "architecture": kb.arch[g.architecture].name if g.architecture in kb.arch else g.architecture},
-            "driver": driver, "os": os, "python": python, "platform": platform,
+            "driver": driver, "os": os, "python": python, "platform": OS_PLATFORM[os],
             "options": options, "rejected": rejected, "unknown": unknown}

@@ -475,6 +475,16 @@ def compat_json(kb: KnowledgeBase | query.KB) -> str:
                       ensure_ascii=False) + "\n"
 
 
+def lookup_json(table: dict) -> str:
+    return json.dumps(table, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
+
+
+def lookup_js(table: dict) -> str:
+    """The lookup table as a script, so the page also works opened from a file (no fetch)."""
+    data = json.dumps(table, sort_keys=True, separators=(",", ":"), ensure_ascii=True).replace("</", "<\\/")
+    return f"window.cudacompatTable = {data};\n"
+
+
 # --- shortcodes -------------------------------------------------------------------------------
 
 SHORTCODE = re.compile(r"<!--\s*compat:([a-z-]+)((?:\s+[\w.+-]+=[^\s>]+)*)\s*-->")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import data_path, loader, query, render, schema
+from . import ROOT, data_path, loader, query, render, schema
 
 
 class BuildError(Exception):
@@ -41,7 +41,15 @@ def generated(kb: query.KB) -> list[Generated]:
     out = [Generated(p.path, p.content) for p in render.pages(kb)]
     out.append(Generated("compat.json", render.compat_json(kb)))
     out.append(Generated("compat.schema.json", schema.generate()))
+    table = query.lookup_table(kb)
+    out.append(Generated("lookup.json", render.lookup_json(table)))
+    out.append(Generated("lookup-data.js", render.lookup_js(table)))
     return out
+
+
+def notebooks() -> list[str]:
+    """The snippet notebooks, as paths relative to the repository root (``snippets/x.ipynb``)."""
+    return sorted(f"snippets/{p.name}" for p in (ROOT / "snippets").glob("*.ipynb"))
 
 
 def page_markdown(markdown: str, kb: query.KB, src_uri: str) -> str:
@@ -55,7 +63,12 @@ def page_markdown(markdown: str, kb: query.KB, src_uri: str) -> str:
 def write(kb: query.KB, outdir: Path) -> list[Path]:
     """Write the generated files under ``outdir`` (for another static-site engine)."""
     files = []
-    for g in generated(kb):
+    todo = generated(kb)
+    root = outdir.resolve()
+    for g in todo:  # check every path before writing anything
+        if not (outdir / g.path).resolve().is_relative_to(root):
+            raise BuildError(f"refusing to write {g.path!r} outside {outdir}")
+    for g in todo:
         target = outdir / g.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(g.content, encoding="utf-8")

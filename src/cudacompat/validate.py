@@ -27,11 +27,14 @@ def _prefix_match(short: str, full: str) -> bool:
     return b[: len(a)] == a
 
 
-def _declared_ids(doc: Document, section: str) -> set[str]:
+def _declared_rows(doc: Document, section: str) -> list[dict]:
+    """The rows of a section as written, including those that failed the schema (any shape)."""
     rows = doc.data.get(section) if isinstance(doc.data, dict) else None
-    if not isinstance(rows, list):
-        return set()
-    return {r["id"] for r in rows if isinstance(r, dict) and isinstance(r.get("id"), str)}
+    return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+
+
+def _declared_ids(doc: Document, section: str) -> set[str]:
+    return {r["id"] for r in _declared_rows(doc, section) if isinstance(r.get("id"), str)}
 
 
 def invariants(rows: dict[str, list[tuple[int, Any]]], doc: Document, file: Path) -> list[Problem]:
@@ -91,6 +94,7 @@ def invariants(rows: dict[str, list[tuple[int, Any]]], doc: Document, file: Path
         if m.major in seen_major:
             bad(("cuda_majors", i, "major"), f"CUDA {m.major} is listed twice")
         seen_major.add(m.major)
+    declared_majors = {r.get("major") for r in _declared_rows(doc, "cuda_majors") if isinstance(r.get("major"), int)}
     toolkits: dict[str, Any] = {}
     by_major: dict[int, list[tuple[tuple, tuple, Any]]] = defaultdict(list)
     for i, c in rows["cuda"]:
@@ -100,8 +104,7 @@ def invariants(rows: dict[str, list[tuple[int, Any]]], doc: Document, file: Path
         rel = _rel(c.version)
         if len(rel) != 2:
             bad(("cuda", i, "version"), f"{c.version!r}: a toolkit row is a minor version such as \"12.8\"")
-        declared = {r.get("major") for r in doc.data.get("cuda_majors") or [] if isinstance(r, dict)}
-        if rel[0] not in majors and rel[0] not in declared:
+        if rel[0] not in majors and rel[0] not in declared_majors:
             bad(("cuda", i, "version"), f"no cuda_majors row for CUDA {rel[0]}")
         if c.arch_range and versions.cc(c.arch_range.min) > versions.cc(c.arch_range.max):
             bad(("cuda", i, "arch_range"), f"arch_range min {c.arch_range.min} is above max {c.arch_range.max}")

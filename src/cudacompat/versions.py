@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 _CC_RE = re.compile(r"^(\d{1,2})\.(\d)([af]?)$")
-_DRIVER_RE = re.compile(r"^\d{2,4}(\.\d{1,3}){0,2}$")
+_DRIVER_RE = re.compile(r"^\d{3}(\.\d{1,3}){0,2}$")
 
 
 @lru_cache(maxsize=4096)

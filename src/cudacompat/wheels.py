@@ -386,11 +386,12 @@ def pip_download_cmd(
     """The ``pip download`` command line for one torch wheel.
 
     ``--isolated`` makes pip ignore config files and PIP_* variables (local
-    find-links / file indexes); the CA bundle from PIP_CERT is passed explicitly.
+    find-links / file indexes); the CA bundle from PIP_CERT is passed explicitly; ``--no-cache-dir``
+    keeps the (large) wheel out of pip's cache, so deleting the download deletes it.
     """
     cmd = [
         sys.executable, "-m", "pip", "download", "--isolated",
-        "--no-deps", "--only-binary=:all:", "--disable-pip-version-check",
+        "--no-deps", "--only-binary=:all:", "--disable-pip-version-check", "--no-cache-dir",
         "--timeout", "180", "--python-version", python,
         "--implementation", "cp", "-d", str(dest),
     ]
