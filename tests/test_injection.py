@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 from tests.conftest import mkdocs_build
+from tests.test_privacy import all_pages, visit_all
 
 from cudacompat import ROOT, loader
 
@@ -125,15 +126,6 @@ def tampered_server(tampered_site):
     server.shutdown()
 
 
-def site_pages(site: Path) -> list[str]:
-    """Every built page as a URL path relative to the site root ("", "gpus/", "404.html", ...)."""
-    out = []
-    for f in sorted(site.rglob("*.html")):
-        rel = f.relative_to(site).as_posix()
-        out.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
-    return out
-
-
 INSPECT = """() => {
   const scripts = [...document.querySelectorAll('script')]
     .filter(s => /alert|__pwned/.test(s.text)).map(s => s.outerHTML.slice(0, 200));
@@ -152,29 +144,26 @@ SHOWS_PAYLOAD = ["gpus/", "images/", "cuda-drivers/", "architectures/", "trouble
 
 
 def test_every_page_shows_hostile_data_as_text(browser, tampered_site, tampered_server):
-    pages = site_pages(tampered_site)
+    pages = all_pages(tampered_site)
     families = [p for p in pages if p.startswith("troubleshooting/") and p != "troubleshooting/"]
     archs = [p for p in pages if p.startswith("architectures/") and p != "architectures/"]
     assert families and archs and len(pages) > 40
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = ctx.new_page()
     events: list[str] = []
-    navigations: list[str] = []
-    page.on("dialog", lambda d: (events.append(f"dialog {d.message!r} on {page.url}"), d.dismiss()))
-    page.on("console", lambda m: m.type == "error" and events.append(f"console error on {page.url}: {m.text}"))
-    page.on("pageerror", lambda e: events.append(f"page error on {page.url}: {e}"))
-    page.on("framenavigated", lambda f: f == page.main_frame and navigations.append(f.url))
+    navigations: list[tuple[str, str]] = []
+
+    def setup(pg, current):
+        pg.on("dialog", lambda d: (events.append(f"dialog {d.message!r} on {current[pg]}"), d.dismiss()))
+        pg.on("console", lambda m: m.type == "error" and events.append(f"console error on {current[pg]}: {m.text}"))
+        pg.on("pageerror", lambda e: events.append(f"page error on {current[pg]}: {e}"))
+        pg.on("framenavigated", lambda f: f == pg.main_frame and navigations.append((current[pg], f.url)))
+
     bad: dict[str, dict] = {}
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
-        for path in pages:
-            url = tampered_server + path
-            navigations.clear()
-            page.goto(url, wait_until="load")
-            page.mouse.move(640, 450)  # an onmouseover that got through would fire
-            r = page.evaluate(INSPECT)
-            # the lookup page may rewrite its own query string (history.replaceState); nothing may leave
-            away = [u for u in navigations if u.split("?")[0].split("#")[0] != url]
-            assert not away, f"{path}: navigated to {away}"
+        for url, pg in visit_all(ctx, [tampered_server + p for p in pages], "load", setup=setup):
+            path = url.removeprefix(tampered_server)
+            pg.mouse.move(640, 450)  # an onmouseover that got through would fire
+            r = pg.evaluate(INSPECT)
             problems = {k: r[k] for k in ("pwned", "scripts", "handlers", "links", "imgs") if r[k]}
             if path in SHOWS_PAYLOAD + families + archs and PAYLOAD not in r["text"]:
                 problems["payload not shown literally"] = r["text"][:300]
@@ -186,6 +175,10 @@ def test_every_page_shows_hostile_data_as_text(browser, tampered_site, tampered_
         ctx.close()
     assert events == []
     assert bad == {}
+    # the lookup page may rewrite its own query string (history.replaceState); nothing may leave
+    away = [(want, got) for want, got in navigations if got.split("?")[0].split("#")[0] != want]
+    assert away == []
+    assert {want for want, _ in navigations} == {tampered_server + p for p in pages}
 
 
 def test_search_results_show_hostile_data_as_text(browser, tampered_server):

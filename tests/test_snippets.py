@@ -43,3 +43,45 @@ def test_nbval_fails_when_output_changes(tmp_path):
     shutil.copy(src, same)
     r = subprocess.run([*NBVAL, str(same)], capture_output=True, text=True, cwd=tmp_path, timeout=300)
     assert r.returncode == 0, r.stdout[-2000:]
+
+
+def test_snippet_workflow_matrix_is_generated_from_the_data(kb):
+    import yaml
+
+    from cudacompat import cli, verify
+
+    wf = yaml.safe_load((ROOT / ".github" / "workflows" / "snippets.yml").read_text())
+    runs = " ".join(s.get("run", "") for s in wf["jobs"]["matrix"]["steps"])
+    assert "cudacompat snippet-images --compact" in runs
+    for job in ("cpu", "gpu"):
+        assert wf["jobs"][job]["strategy"]["matrix"]["image"] == "${{ fromJSON(needs.matrix.outputs.images) }}"
+        assert wf["jobs"][job]["container"]["image"] == "${{ matrix.image }}"
+        steps = " ".join(s.get("run", "") for s in wf["jobs"][job]["steps"])
+        assert "report_env.py" in steps and "cudacompat verify --report env.json" in steps
+    # no image tag is typed into the workflow
+    text = (ROOT / ".github" / "workflows" / "snippets.yml").read_text()
+    assert "pytorch/pytorch:" not in text
+    flagged = [i.id for i in kb.data.images if i.snippets]
+    assert flagged and sorted(verify.snippet_images(kb.data)) == sorted(flagged)
+    r = subprocess.run([sys.executable, "-m", "cudacompat", "snippet-images", "--compact"], capture_output=True,
+                       text=True, check=True)
+    assert json.loads(r.stdout) == verify.snippet_images(kb.data)
+    assert cli  # the command above is the CLI's
+
+
+def test_image_report_is_compared_with_the_data(kb, tmp_path):
+    from cudacompat import verify
+
+    image = verify.snippet_images(kb.data)[0]
+    im = next(i for i in kb.data.images if i.id == image)
+    v = next(v for t in kb.data.torch if t.version == im.torch for v in t.variants if v.variant == im.variant)
+    good = {"torch": f"{im.torch}+{im.variant}", "cuda": v.cuda + ".1", "cudnn": 91002}
+    al = v.platforms.get("linux-x86_64")
+    if al:
+        good["arch_list"] = [f"sm_{c.replace('.', '')}" for c in al.sm] + [f"compute_{c.replace('.', '')}" for c in al.ptx]
+    assert verify.compare_report(kb.data, image, good) == []
+    bad = dict(good, torch=f"{im.torch}+cpu", cuda=None)
+    assert any("cpu build" in d for d in verify.compare_report(kb.data, image, bad))
+    if al:
+        fewer = dict(good, arch_list=good["arch_list"][1:])
+        assert any("reports architectures" in d for d in verify.compare_report(kb.data, image, fewer))

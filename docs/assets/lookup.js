@@ -171,9 +171,10 @@
     if (!gpu || !driver || !dok) return;
 
     var r = decide(T, gpu.cc, driver, os, python);
+    var frag = document.createDocumentFragment(); // one insertion: one style and layout pass
     var h = el("h2", r.options.length ? r.options.length + " builds run on this GPU and driver" : "No recorded build runs on this GPU and driver");
     h.id = "wir-answer";
-    res.appendChild(h);
+    frag.appendChild(h);
     r.options.forEach(function (o) {
       var b = T.builds[o.build], box = el("div", null, "wir-option");
       var title = el("p");
@@ -189,7 +190,7 @@
       } else box.appendChild(codeBlock(command(b, method, python)));
       if (o.driver_via === "minor-version") box.appendChild(el("p", "Runs through minor-version compatibility: features that need a newer driver are unavailable, and PTX from this CUDA cannot be JIT-compiled."));
       if (o.code === "ptx") box.appendChild(el("p", "No native " + gpu.sm + " code: kernels are JIT-compiled from PTX at first use; libraries without code for this GPU can still fail."));
-      res.appendChild(box);
+      frag.appendChild(box);
     });
     if (r.rejected.length) {
       var newest = T.builds.filter(function (b) { return b.platform === (os === "windows" ? "windows-x86_64" : "linux-x86_64"); })[0];
@@ -197,7 +198,7 @@
         var b = T.builds[x.build];
         return (newest && b.torch === newest.torch) || b.default;
       });
-      res.appendChild(el("h3", "Why not the newest release or the PyPI default?"));
+      frag.appendChild(el("h3", "Why not the newest release or the PyPI default?"));
       var ul = el("ul", null, "wir-rejected");
       (expected.length ? expected : r.rejected.slice(0, 5)).forEach(function (x) {
         var b = T.builds[x.build], t = reasonText(x, b, gpu, driver, python), li = el("li");
@@ -205,7 +206,7 @@
         li.appendChild(document.createTextNode(t[0] + ". Fix: " + t[1] + "."));
         ul.appendChild(li);
       });
-      res.appendChild(ul);
+      frag.appendChild(ul);
       var det = el("details"), sum = el("summary", "All " + r.rejected.length + " builds that do not run, with reasons");
       det.appendChild(sum);
       var all = el("ul", null, "wir-rejected");
@@ -214,9 +215,10 @@
         all.appendChild(el("li", "torch " + b.torch + " + " + b.variant + ": " + t[0] + "."));
       });
       det.appendChild(all);
-      res.appendChild(det);
+      frag.appendChild(det);
     }
-    if (r.unknown.length) res.appendChild(el("p", r.unknown.length + " builds have no recorded architecture list for this platform (a known gap) and are not judged."));
+    if (r.unknown.length) frag.appendChild(el("p", r.unknown.length + " builds have no recorded architecture list for this platform (a known gap) and are not judged."));
+    res.appendChild(frag);
   }
 
   function fillFromSmi() {

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import __version__, data_path, loader, query, versions
+# imported lazily where needed, so that a query command starts fast: loader (YAML, validation),
+# json, and the modules of the other commands
+from . import __version__, data_path, query
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_INVALID = 0, 1, 2
 
 
-def _load(path: str | None) -> query.KB:
+def _load(path: str | None, cached: bool = False) -> query.KB:
+    """The validated knowledge base. ``cached``: through :mod:`cudacompat.cache`, whose rows are
+    read-only attribute records, not pydantic models; for the commands that only query them."""
     p = Path(path) if path else data_path()
+    if cached:
+        from . import cache
+
+        return query.KB(cache.load(p, display=_display(p)))
+    from . import loader
+
     return query.KB(loader.load(p, display=_display(p)))
 
 
@@ -28,6 +37,8 @@ def _display(p: Path) -> str:
 
 def _emit(obj: Any, as_json: bool, text: Callable[[Any], str]) -> None:
     if as_json:
+        import json
+
         json.dump(obj, sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
@@ -106,6 +117,8 @@ def _wir_text(r: dict) -> str:
 # --- commands ---------------------------------------------------------------------------------
 
 def cmd_check(a: argparse.Namespace) -> int:
+    from . import loader  # never the cache: check always reads and validates the file
+
     path = Path(a.file) if a.file else data_path()
     try:
         kb = loader.load(path, display=_display(path))
@@ -136,7 +149,7 @@ def cmd_wir(a):
 
 
 def _query(a: argparse.Namespace, fn: Callable[[query.KB], dict], text: Callable[[dict], str]) -> int:
-    kb = _load(a.data)
+    kb = _load(a.data, cached=True)
     try:
         result = fn(kb)
     except query.QueryError as e:
@@ -217,16 +230,32 @@ def cmd_explain(a: argparse.Namespace) -> int:
     from . import troubleshoot
 
     text = " ".join(a.text) if a.text else sys.stdin.read()
-    kb = _load(a.data)
+    kb = _load(a.data, cached=True)
     r = troubleshoot.explain(kb, text)
     _emit(r, a.json, _explain_text)
     return EXIT_OK if r["matches"] else EXIT_NOT_FOUND
 
 
 def cmd_verify(a: argparse.Namespace) -> int:
-    from . import evidence, verify
+    from . import evidence, verify, versions
 
     kb = _load(a.data)
+    if a.report:
+        if not a.image:
+            print("cudacompat: --report needs --image REF", file=sys.stderr)
+            return EXIT_INVALID
+        import json
+
+        try:
+            report = json.loads(Path(a.report).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            print(f"cudacompat: cannot read {a.report}: {e}", file=sys.stderr)
+            return EXIT_INVALID
+        diffs = verify.compare_report(kb.data, a.image, report)
+        for line in diffs:
+            print(line)
+        print(f"{a.image}: {len(diffs)} difference(s)", file=sys.stderr)
+        return EXIT_INVALID if diffs else EXIT_OK
     if a.offline:
         n, diffs = verify.offline(kb.data)
         errors: list[str] = []
@@ -242,10 +271,23 @@ def cmd_verify(a: argparse.Namespace) -> int:
     return EXIT_INVALID if diffs else (EXIT_NOT_FOUND if errors else EXIT_OK)
 
 
+def cmd_snippet_images(a: argparse.Namespace) -> int:
+    from .verify import snippet_images
+
+    images = snippet_images(_load(a.data).data)
+    if a.compact:
+        import json
+
+        print(json.dumps(images, separators=(",", ":")))
+    else:
+        _emit(images, a.json, "\n".join)
+    return EXIT_OK
+
+
 def cmd_stats(a: argparse.Namespace) -> int:
     from .stats import stats
 
-    kb = _load(a.data)
+    kb = _load(a.data, cached=True)
     _emit(stats(kb), a.json, lambda r: "\n".join(
         [f"{k}: {v}" for k, v in r["counts"].items()] + [f"newest {k}: {v}" for k, v in r["newest"].items()]
         + [f"sources {k}: {v}" for k, v in r["sources_by_kind"].items()]))
@@ -261,10 +303,11 @@ def cmd_new_release(a: argparse.Namespace) -> int:
 def cmd_doctor(a: argparse.Namespace) -> int:
     from . import doctor
 
-    return doctor.command(_load(a.data), a)
+    return doctor.command(_load(a.data, cached=True), a)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; ``command`` (the first argument) lets it skip importing other commands' modules."""
     p = argparse.ArgumentParser(prog="cudacompat", description="PyTorch + CUDA compatibility answers.")
     p.add_argument("--version", action="version", version=f"cudacompat {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -302,9 +345,16 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--record", action="store_true", help="keep the evidence under data/evidence/wheels")
     sp.add_argument("--index-url", help="check the wheels of this index (e.g. a CUDA variant's) instead of PyPI's")
     sp.add_argument("--platform", action="append", choices=["linux-x86_64", "linux-aarch64"])
+    sp.add_argument("--report", metavar="FILE", help="an image's scripts/report_env.py output to compare")
+    sp.add_argument("--image", metavar="REF", help="with --report: the image it came from")
+    sp = add("snippet-images", cmd_snippet_images, "the images the snippet workflow runs in (from the data)")
+    sp.add_argument("--compact", action="store_true", help="one-line JSON (for GitHub Actions outputs)")
     add("stats", cmd_stats, "coverage counts, sources by kind, newest versions")
-    from .newrelease import HELP, arguments
-    arguments(add("new-release", cmd_new_release, HELP, json_=False))
+    if command and not command.startswith("-") and command != "new-release":  # its module (wheels, YAML) only when needed
+        add("new-release", cmd_new_release, "draft a torch release's rows from its published wheels", json_=False)
+    else:
+        from .newrelease import HELP, arguments
+        arguments(add("new-release", cmd_new_release, HELP, json_=False))
     sp = add("generate", cmd_generate, "write the generated pages without MkDocs, or check a copy for drift",
              json_=False)
     mode = sp.add_mutually_exclusive_group(required=True)
@@ -321,18 +371,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    args = sys.argv[1:] if argv is None else argv
+    parser = build_parser(args[0] if args else None)
     try:
         a = parser.parse_args(argv)
     except SystemExit as e:
         return int(e.code or 0)
     try:
         return a.fn(a)
-    except loader.InvalidData as e:
-        for p in e.problems:
-            print(p, file=sys.stderr)
-        return EXIT_INVALID
     except BrokenPipeError:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+    except Exception as e:
+        loader = sys.modules.get("cudacompat.loader")  # InvalidData can only come from a loaded loader
+        if loader is None or not isinstance(e, loader.InvalidData):
+            raise
+        for p in e.problems:
+            print(p, file=sys.stderr)
+        return EXIT_INVALID

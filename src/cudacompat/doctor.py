@@ -260,9 +260,16 @@ def _driver_or_none(text: str | None) -> str | None:
     return text.strip()
 
 
+def _int(text: str | None) -> int | None:
+    """A plain decimal number, or None: ``"²".isdigit()`` is true but int() rejects it, and int()
+    raises on more than 4300 digits."""
+    t = (text or "").strip()
+    return int(t) if t.isdecimal() and len(t) <= 30 else None
+
+
 def _mib(text: str | None) -> int | None:
     m = re.match(r"^\s*(\d+)\s*(MiB)?\s*$", text or "")
-    return int(m.group(1)) if m else None
+    return _int(m.group(1)) if m else None
 
 
 def parse_smi(text: str | None, fields: tuple[str, ...] | list[str] = SMI_FIELDS) -> dict[str, Any]:
@@ -313,7 +320,7 @@ def parse_smi(text: str | None, fields: tuple[str, ...] | list[str] = SMI_FIELDS
             out["skipped_lines"] += 1
             continue
         out["gpus"].append({
-            "index": int(idx) if idx.isdigit() else None,
+            "index": _int(idx),
             "name": name,
             "compute_capability": cc,
             "driver": _driver_or_none(drv_raw),
@@ -337,7 +344,8 @@ def parse_proc_version(text: str | None) -> dict[str, Any]:
     out["line"] = m.group(0)[:300]
     out["open"] = "Open Kernel Module" in m.group(0)
     ver = m.group(1)
-    if ver.split(".")[0].isdigit() and int(ver.split(".")[0]) < 100:
+    major = _int(ver.split(".")[0])
+    if major is not None and major < 100:
         out["l4t"] = ver
     else:
         out["driver"] = _driver_or_none(ver)
@@ -365,7 +373,9 @@ def parse_statvfs(text: str | None) -> dict[str, int] | None:
     m = re.match(r"^\s*(\d+)\s+(\d+)\s+(\d+)\s*$", text or "")
     if not m:
         return None
-    frsize, blocks, avail = (int(g) for g in m.groups())
+    frsize, blocks, avail = (_int(g) for g in m.groups())
+    if frsize is None or blocks is None or avail is None:
+        return None
     return {"total_bytes": frsize * blocks, "free_bytes": frsize * avail}
 
 

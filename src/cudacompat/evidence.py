@@ -52,6 +52,10 @@ def facts(ev: dict[str, Any]) -> dict[str, Any]:
 
 
 def python_range(ev: dict[str, Any]) -> dict[str, str] | None:
+    """The CPython versions with a published wheel (measured), else Requires-Python and classifiers."""
+    wheels = [v for v in ev.get("python_wheels") or [] if re.fullmatch(r"3\.\d+", v)]
+    if wheels:
+        return {"min": min(wheels, key=versions.parse), "max": max(wheels, key=versions.parse)}
     m = re.search(r">=\s*(\d+\.\d+)", ev.get("requires_python") or "")
     if not m:
         return None

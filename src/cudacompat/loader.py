@@ -169,15 +169,15 @@ def _convert(node: yaml.Node, doc: Document, path: Path_, seen: set[int], pendin
         pending.append((path, _pos(node), f"nested deeper than {MAX_DEPTH} levels; this file's rows are shallow"))
         return None
     if isinstance(node, yaml.ScalarNode):
-        if node.tag == "tag:yaml.org,2002:timestamp":
-            return node.value  # keep dates as written
+        if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+            return node.value  # strings as they are (most scalars: no constructor needed); dates as written
         try:
             return scalars.construct_object(node, deep=True)
         except yaml.MarkedYAMLError as e:
             pending.append((path, _pos(node), f"cannot read this value: {e.problem or e.context}"))
             return None
-        except (yaml.YAMLError, ValueError, KeyError, TypeError, OverflowError):
-            # explicit tags on bad values: `!!int abc`, `!!float x`, `!!bool maybe`, `!!binary %%`
+        except Exception:  # PyYAML's constructors raise what they meet; a bad value is a problem, not a crash
+            # explicit tags on bad values: `!!int abc`, `!!int` (empty), `!!float x`, `!!bool maybe`, `!!binary %%`
             pending.append((path, _pos(node), f"cannot read this value as {node.tag.rsplit(':', 1)[-1]}: "
                             f"{node.value[:80]!r}"))
             return None

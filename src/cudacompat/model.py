@@ -83,7 +83,7 @@ Sources = Annotated[list[Source], Field(min_length=1)]
 class Row(BaseModel):
     """Common to every row: at least one primary source."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
     sources: Sources = Field(description="Primary sources: URL, owner/repo:path[@commit] or evidence:…")
     confidence: Literal["high", "medium"] = Field(
@@ -93,7 +93,7 @@ class Row(BaseModel):
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class Architecture(Row):

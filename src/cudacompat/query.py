@@ -7,9 +7,12 @@ import functools
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import model, versions
+from . import versions
+
+if TYPE_CHECKING:  # annotations only: answers from the cache never import pydantic
+    from . import model
 
 OS_PLATFORM = {"linux": "linux-x86_64", "windows": "windows-x86_64"}
 DOCKER_RUN = "docker run --gpus all --ipc=host --rm -it"
@@ -60,8 +63,15 @@ class KB:
                 out.setdefault(_norm(n), g)
         return out
 
+    @cached_property
+    def _images(self) -> dict[tuple[str, str], list[model.Image]]:
+        out: dict[tuple[str, str], list[model.Image]] = {}
+        for i in self.data.images:
+            out.setdefault((i.torch, i.variant), []).append(i)
+        return out
+
     def images_for(self, torch: str, variant: str) -> list[model.Image]:
-        return [i for i in self.data.images if i.torch == torch and i.variant == variant]
+        return list(self._images.get((torch, variant), ()))
 
 
 # --- GPUs -------------------------------------------------------------------------------------
@@ -295,7 +305,10 @@ def lookup_table(kb: KB, ccs: list[str] | None = None) -> dict[str, Any]:
     gpus = [{"id": g.id, "name": g.name, "cc": g.compute_capability, "sm": versions.cc(g.compute_capability).sm,
              "arch": kb.arch[g.architecture].name if g.architecture in kb.arch else g.architecture,
              "names": sorted({g.name, *g.smi_names, *g.aliases})} for g in kb.data.gpus]
-    index = {n: next(i for i, x in enumerate(kb.data.gpus) if x.id == g.id) for n, g in kb.gpu_names.items()}
+    first = {}
+    for i, x in enumerate(kb.data.gpus):
+        first.setdefault(x.id, i)
+    index = {n: first[g.id] for n, g in kb.gpu_names.items()}
     return {"builds": builds, "codes": codes, "drivers": drivers, "gpus": gpus, "index": index}
 
 

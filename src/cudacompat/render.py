@@ -377,13 +377,16 @@ def page_architecture(kb: query.KB, a) -> Page:
     gpus = [g for g in kb.data.gpus if g.architecture == a.id]
     if gpus:
         body += ["## GPUs", "", gpu_table(kb, sorted(gpus, key=lambda g: g.name), here), ""]
+    by_version: dict[str, list] = {}  # an index: a scan per image is quadratic in the rows
+    for t in kb.data.torch:
+        by_version.setdefault(t.version, []).append(t)
     for c in sorted(a.compute_capabilities, key=versions.cc):
         body += [f"## {esc(sm_label(c))} (compute capability {esc(c)}) {{#{sm_label(c)}}}", ""]
         body += ["Releases that run it, per variant and platform (release ranges in release order):", "",
                  support_summary(kb, c), ""]
         imgs = [i for i in kb.data.images
                 if any(query.build_code(al, c) == "native"
-                       for t in kb.data.torch if t.version == i.torch
+                       for t in by_version.get(i.torch, ())
                        for v in t.variants if v.variant == i.variant
                        for p, al in v.platforms.items() if p == "linux-x86_64")]
         if imgs:
@@ -403,9 +406,12 @@ def page_architectures_index(kb: query.KB) -> Page:
 
 def image_tables(kb: query.KB, here: str = "images.md") -> str:
     rows = []
+    variants: dict[tuple[str, str], Any] = {}  # an index: a scan per image is quadratic in the rows
+    for t in kb.data.torch:
+        for v in t.variants:
+            variants.setdefault((t.version, v.variant), v)
     for im in sorted(kb.data.images, key=lambda i: (versions.parse(i.torch), i.tag), reverse=True):
-        var = next((v for t in kb.data.torch if t.version == im.torch for v in t.variants
-                    if v.variant == im.variant), None)
+        var = variants.get((im.torch, im.variant))
         need = ""
         if var and var.cuda:
             rep = query.cuda_report(kb, var.cuda)
@@ -460,12 +466,13 @@ def page_images(kb: query.KB) -> Page:
 def pages(kb: query.KB) -> list[Page]:
     """Every generated page."""
     out = [page_matrix(kb), page_arch_support(kb), page_cuda_drivers(kb), page_gpus(kb), page_images(kb),
-           page_releases_index(kb), page_architectures_index(kb), page_gaps(kb)]
+           page_releases_index(kb), page_architectures_index(kb), page_gaps(kb), page_deprecations(kb)]
     out += [page_release(kb, t) for t in kb.releases]
     out += [page_architecture(kb, a) for a in kb.data.architectures]
     if kb.data.errors:
         out.append(page_troubleshooting_index(kb))
         out += [page_troubleshooting_family(kb, f) for f in sorted({e.family for e in kb.data.errors})]
+        out += [page_troubleshooting_entry(kb, e) for e in kb.data.errors]
     return out
 
 
@@ -483,6 +490,20 @@ def lookup_js(table: dict) -> str:
     """The lookup table as a script, so the page also works opened from a file (no fetch)."""
     data = json.dumps(table, sort_keys=True, separators=(",", ":"), ensure_ascii=True).replace("</", "<\\/")
     return f"window.cudacompatTable = {data};\n"
+
+
+def js_pattern(pattern: str) -> str:
+    """A catalogue pattern (Python ``re``) in JavaScript RegExp syntax."""
+    return re.sub(r"\(\?P=(\w+)\)", r"\\k<\1>", pattern.replace("(?P<", "(?<"))
+
+
+def errors_js(kb: query.KB) -> str:
+    """The error catalogue for the site search's "catalogue match" results (docs/assets/errorsearch.js)."""
+    rows = [{"id": e.id, "family": e.family, "heading": entry_heading(e), "cause": e.cause,
+             "messages": list(e.messages), "pattern": js_pattern(e.pattern),
+             "url": f"troubleshooting/{e.family}/{e.id}/"} for e in kb.data.errors]
+    data = json.dumps(rows, sort_keys=True, separators=(",", ":"), ensure_ascii=True).replace("</", "<\\/")
+    return f"window.cudacompatErrors = {data};\n"
 
 
 # --- shortcodes -------------------------------------------------------------------------------
@@ -542,7 +563,17 @@ SHORTCODES: dict[str, tuple[set[str], Callable[[query.KB, dict, str], str]]] = {
     "cuda-driver": ({"version"}, _sc_cuda),
     "images": (set(), lambda kb, a, here: image_tables(kb, here)),
     "ngc": (set(), lambda kb, a, here: ngc_table(kb)),
+    "deprecations": (set(), lambda kb, a, here: deprecation_table(kb, here)),
+    "troubleshooting": ({"family"}, lambda kb, a, here: _sc_troubleshooting(kb, a, here)),
 }
+
+
+def _sc_troubleshooting(kb, args, here):
+    fam = args.get("family")
+    entries = [e for e in kb.data.errors if fam is None or e.family == fam]
+    if not entries:
+        raise ShortcodeError(f"compat:troubleshooting: no entries for family {fam!r}")
+    return "\n".join(f"- [{esc(e.title)}]({_rel(here, f'troubleshooting/{e.family}.md')}#{e.id})" for e in entries)
 
 
 def expand_shortcodes(markdown: str, kb: query.KB, here: str) -> str:
@@ -617,28 +648,52 @@ SEE_PAGES = {"arch-support": ("Architecture support map", "arch-support.md"),
              "gpus": ("GPUs", "gpus.md")}
 
 
+def entry_heading(e) -> str:
+    """The message itself where it fits in a heading (what people paste), else the entry's title."""
+    first = e.messages[0]
+    return first if len(first) <= 140 else e.title
+
+
+def _entry_body(e, here: str, level: str) -> list[str]:
+    h = esc(entry_heading(e))
+    body = [f"{level} {h} {{#{e.id}}}" if level == "##" else f"{level} {h}", "",
+            fence("\n".join(e.messages)), "",
+            f"**Cause.** {esc(e.cause)}", "", "**Confirm.**", "", fence(e.confirm, "bash"), "",
+            f"**Fix.** {esc(e.fix)}", ""]
+    if e.see:
+        body += ["**See also:** " + ", ".join(f"[{SEE_PAGES[s][0]}]({_rel(here, SEE_PAGES[s][1])})"
+                                              for s in e.see), ""]
+    if e.threads:
+        body += ["**Diagnosed in:** " + "; ".join(source_link(t) for t in e.threads), ""]
+    extra = [s for s in e.sources if s not in e.threads]
+    if extra:
+        body += [f"**Sources:** {sources(extra)}", ""]
+    if e.confidence == "medium":
+        body += ["*Medium confidence: no maintainer-confirmed root cause in the threads.*", ""]
+    return body
+
+
 def page_troubleshooting_family(kb: query.KB, family: str) -> Page:
+    """One page per family, one anchor per entry: for reading. Left out of the search index, because
+    Material ranks a page's own document above its sections; search finds the entry pages instead."""
     from .troubleshoot import FAMILY_TITLE
 
     here = f"troubleshooting/{family}.md"
-    body = ["---", "search:", "  boost: 3", "---", "", f"# {esc(FAMILY_TITLE[family])}", "",
-            "Paste the error into `cudacompat explain` for advice specific to your GPU and build.", ""]
+    body = ["---", "search:", "  exclude: true", "---", "", f"# {esc(FAMILY_TITLE[family])}", ""]
     for e in kb.data.errors:
-        if e.family != family:
-            continue
-        body += [f"## {esc(e.title)} {{#{e.id}}}", "", fence("\n".join(e.messages)), "",
-                 f"**Cause.** {esc(e.cause)}", "", "**Confirm.**", "", fence(e.confirm, "bash"), "",
-                 f"**Fix.** {esc(e.fix)}", ""]
-        if e.see:
-            body += ["**See also:** " + ", ".join(f"[{SEE_PAGES[s][0]}]({_rel(here, SEE_PAGES[s][1])})"
-                                                  for s in e.see), ""]
-        if e.threads:
-            body += ["**Diagnosed in:** " + "; ".join(source_link(t) for t in e.threads), ""]
-        extra = [s for s in e.sources if s not in e.threads]
-        if extra:
-            body += [f"**Sources:** {sources(extra)}", ""]
-        if e.confidence == "medium":
-            body += ["*Medium confidence: no maintainer-confirmed root cause in the threads.*", ""]
+        if e.family == family:
+            body += _entry_body(e, here, "##")
+            body += [f"[This entry on its own page]({family}/{e.id}.md)", ""]
+    return Page(here, "\n".join(body))
+
+
+def page_troubleshooting_entry(kb: query.KB, e) -> Page:
+    """One page per entry, titled with the message: what the site search returns for a pasted error."""
+    from .troubleshoot import FAMILY_TITLE
+
+    here = f"troubleshooting/{e.family}/{e.id}.md"
+    body = ["---", "search:", "  boost: 4", "---", ""] + _entry_body(e, here, "#")
+    body += [f"More in [{esc(FAMILY_TITLE[e.family])}](../{e.family}.md#{e.id}).", ""]
     return Page(here, "\n".join(body))
 
 
@@ -657,3 +712,58 @@ def page_troubleshooting_index(kb: query.KB) -> Page:
         body += [f"- [{esc(e.title)}]({fam}.md#{e.id})" for e in entries]
         body.append("")
     return Page("troubleshooting/index.md", "\n".join(body))
+
+
+def deprecation_rows(kb: query.KB) -> list[dict[str, Any]]:
+    """Per compute capability (of the GPUs in the knowledge base) and platform: the newest release with
+    native code in any variant, and in the PyPI default variant; empty when the newest still has it."""
+    newest = kb.releases[0].version if kb.releases else None
+    out = []
+    # Jetson (embedded) modules are aarch64 systems: the x86_64 wheels below do not apply to them
+    gpus = [g for g in kb.data.gpus if g.segment != "embedded"]
+    ccs = sorted({g.compute_capability for g in gpus}, key=versions.cc)
+    for c in ccs:
+        for p in ("linux-x86_64", "windows-x86_64"):
+            last_any = last_default = None
+            for t in kb.releases:  # newest first
+                for v in t.variants:
+                    al = v.platforms.get(p)
+                    if al is None or query.build_code(al, c) != "native":
+                        continue
+                    if last_any is None:
+                        last_any = (t.version, v.variant)
+                    if v.default and p == "linux-x86_64" and last_default is None:
+                        last_default = (t.version, v.variant)
+            out.append({"cc": c, "platform": p, "last_any": last_any, "last_default": last_default,
+                        "current": bool(last_any and last_any[0] == newest),
+                        "gpus": [g.name for g in gpus if g.compute_capability == c]})
+    return out
+
+
+def deprecation_table(kb: query.KB, here: str = "deprecations.md") -> str:
+    rows = []
+    all_rows = deprecation_rows(kb)  # once: it walks every build
+    for r in all_rows:
+        if r["platform"] != "linux-x86_64":
+            continue
+        win = next(x for x in all_rows if x["cc"] == r["cc"] and x["platform"] == "windows-x86_64")
+        fmt = lambda x: f"{esc(x[0])} {code(x[1])}" if x else "none recorded"  # noqa: E731
+        oldest = kb.releases[-1].version if kb.releases else "?"
+        status = ("supported by the newest release" if r["current"] else "**dropped**" if r["last_any"]
+                  else f"not in any release since {esc(oldest)}")
+        names = r["gpus"][:4]
+        rows.append([code(sm_label(r["cc"])), esc(", ".join(names)) + (" …" if len(r["gpus"]) > 4 else ""),
+                     status, fmt(r["last_any"]), fmt(r["last_default"]), fmt(win["last_any"])])
+    return table(["Code", "GPUs", "Linux x86_64", "Last release with native code (any variant)",
+                  "Last PyPI default with native code", "Last Windows build with native code"], rows)
+
+
+def page_deprecations(kb: query.KB) -> Page:
+    body = ["# Deprecation timeline", "",
+            "When each GPU generation lost native code in the published PyTorch builds, computed from the "
+            "architecture lists on the [support map](arch-support.md). \"Last release\" is the newest release "
+            "in which some build still has native code for that compute capability; a GPU may still run a "
+            "newer build through PTX (see its architecture page). Windows lists are partly secondary sources. "
+            "Jetson modules are aarch64 systems and are not listed: these x86_64 builds do not run on them.",
+            "", deprecation_table(kb), ""]
+    return Page("deprecations.md", "\n".join(body))

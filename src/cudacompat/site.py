@@ -44,6 +44,7 @@ def generated(kb: query.KB) -> list[Generated]:
     table = query.lookup_table(kb)
     out.append(Generated("lookup.json", render.lookup_json(table)))
     out.append(Generated("lookup-data.js", render.lookup_js(table)))
+    out.append(Generated("errors-data.js", render.errors_js(kb)))
     return out
 
 

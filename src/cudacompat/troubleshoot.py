@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import model, query, versions
+from . import query, versions
+
+if TYPE_CHECKING:  # annotations only: answers from the cache never import pydantic
+    from . import model
 
 FAMILY_TITLE = {
     "architecture": "GPU architecture not in the build",

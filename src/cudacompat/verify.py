@@ -95,3 +95,41 @@ def _compare_index(kb: model.KnowledgeBase, ev: dict[str, Any], platform: str) -
         out.append(f"torch {t.version}+{v.variant} {platform}: knowledge base {al.sm} + PTX {al.ptx}; "
                    f"the wheel {f['sm']} + PTX {f['ptx']}")
     return out
+
+
+def snippet_images(kb: model.KnowledgeBase) -> list[str]:
+    """The images the snippet suite runs in (rows flagged ``snippets: true``), newest first."""
+    rows = [i for i in kb.images if i.snippets]
+    return [i.id for i in sorted(rows, key=lambda i: (versions.parse(i.torch), i.id), reverse=True)]
+
+
+def compare_report(kb: model.KnowledgeBase, image: str, report: dict[str, Any]) -> list[str]:
+    """What an image reported at run time (scripts/report_env.py) against its knowledge-base row."""
+    im = next((i for i in kb.images if i.id == image), None)
+    if im is None:
+        return [f"{image}: not in the knowledge base"]
+    t = next((t for t in kb.torch if t.version == im.torch), None)
+    v = next((v for v in (t.variants if t else []) if v.variant == im.variant), None)
+    out = []
+    got = str(report.get("torch") or "")
+    base, _, local = got.partition("+")
+    if versions.parse(base or "0") != versions.parse(im.torch):
+        out.append(f"{image}: reports torch {got or 'none'}, the knowledge base says {im.torch}")
+    if local and local != im.variant:
+        out.append(f"{image}: reports a {local} build, the knowledge base says {im.variant}")
+    if v is not None and v.cuda and report.get("cuda") and ".".join(str(report["cuda"]).split(".")[:2]) != v.cuda:
+        out.append(f"{image}: reports CUDA {report['cuda']}, the knowledge base says {v.cuda}")
+    if im.cudnn and report.get("cudnn"):
+        n = int(report["cudnn"])  # torch reports 8902 for 8.9.2 and 91002 for 9.10.2
+        major = str(n // 10000 if n >= 10000 else n // 1000)
+        if im.cudnn.split(".")[0] != major:
+            out.append(f"{image}: reports cuDNN {report['cudnn']}, the tag says cudnn{im.cudnn}")
+    al = v.platforms.get("linux-x86_64") if v is not None else None
+    if al is not None and report.get("arch_list"):
+        sm = sorted(versions.cc(a) for a in report["arch_list"] if a.startswith("sm_"))
+        ptx = sorted(versions.cc(a) for a in report["arch_list"] if a.startswith("compute_"))
+        if sm != sorted(map(versions.cc, al.sm)) or ptx != sorted(map(versions.cc, al.ptx)):
+            out.append(f"{image}: reports architectures {' '.join(report['arch_list'])}, the knowledge base "
+                       f"has {' '.join(versions.cc(c).sm for c in al.sm)}"
+                       + (f" + PTX {' '.join(versions.cc(c).compute for c in al.ptx)}" if al.ptx else ""))
+    return out

@@ -1,0 +1,1 @@
+"""Benchmarks: `bash bench/run` or `.venv/bin/python -m bench`; results in bench/RESULTS.md."""

@@ -1,0 +1,88 @@
+"""Build overhead: the strict build with the hook against the same pages built with the generation
+already done (the hook removed from the config)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+from .common import OUT, PY, ROOT, Runs, fresh, log, mkdocs_cmd, run_timed
+
+RUNS = 5  # of each build, interleaved
+
+
+class _PyName(str):
+    """A ``!!python/name:...`` value of mkdocs.yml, kept as written."""
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/name:",
+                              lambda loader, suffix, node: _PyName(suffix))
+_Dumper.add_representer(_PyName, lambda d, v: d.represent_scalar(f"tag:yaml.org,2002:python/name:{v}", ""))
+
+
+def prepare_hookless(work: Path) -> Path:
+    """A copy of docs/ with the generated pages written in and every shortcode already expanded,
+    the notebooks copied in, and a config without the hook. Returns the config's path."""
+    from cudacompat import site
+
+    docs = work / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    kb = site.load()
+    site.write(kb, docs)  # what `cudacompat generate --write DIR` writes
+    for md in sorted(docs.rglob("*.md")):  # what the hook's on_page_markdown does
+        rel = md.relative_to(docs).as_posix()
+        md.write_text(site.page_markdown(md.read_text(encoding="utf-8"), kb, rel), encoding="utf-8")
+    for nb in site.notebooks():  # what the hook's on_files adds
+        (docs / nb).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / nb, docs / nb)
+    cfg = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+    cfg.pop("hooks", None)
+    cfg["docs_dir"] = str(docs)
+    theme = cfg.get("theme") or {}
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        theme["custom_dir"] = str(ROOT / theme["custom_dir"])
+    cfg.pop("watch", None)  # `serve` only
+    config = work / "mkdocs-nohooks.yml"
+    config.write_text(yaml.dump(cfg, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return config
+
+
+def _html_pages(site_dir: Path) -> set[str]:
+    return {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")}
+
+
+def run() -> dict:
+    work = fresh(OUT / "build")
+    # the generation step itself, as a separate command (the hook-less build's precondition)
+    gen = Runs()
+    for _ in range(3):
+        run_timed([PY, "-m", "cudacompat", "generate", "--write", str(fresh(work / "gen"))], gen)
+    config = prepare_hookless(work)
+    with_hook, without = Runs(), Runs()
+    for i in range(RUNS):  # interleaved, so that a change in the machine's load hits both alike
+        log(f"build overhead: run {i + 1}/{RUNS}")
+        run_timed(mkdocs_cmd(fresh(work / "site-hook")), with_hook)
+        run_timed(mkdocs_cmd(fresh(work / "site-nohook"), config), without)
+    a, b = _html_pages(work / "site-hook"), _html_pages(work / "site-nohook")
+    overhead = (with_hook.median - without.median) / with_hook.median
+    return {
+        "runs": RUNS,
+        "with_hook": with_hook,
+        "without_hook": without,
+        "generate_cmd": gen,
+        "overhead": overhead,
+        "cpu_overhead": (with_hook.cpu_median - without.cpu_median) / with_hook.cpu_median,
+        "pages_hook": len(a),
+        "pages_nohook": len(b),
+        "pages_differ": sorted(a ^ b)[:10],
+    }

@@ -1,0 +1,76 @@
+"""Lookup latency in Chromium: 1000 random (GPU, driver, OS, Python) queries on the will-it-run page.
+
+Each query sets the form's values and dispatches an ``input`` event, which runs the page's own
+handler (decide + render), then reads ``offsetHeight`` to force style and layout; the time is taken
+with ``performance.now()`` inside the page around those steps. ``decide`` alone is timed too.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+
+from .common import browser, built_site, log, percentile, serve
+
+QUERIES = 1000
+SEED = 12
+
+JS = """
+async (qs) => {
+  const $ = (id) => document.getElementById(id);
+  const T = window.cudacompatTable, L = window.cudacompatLookup;
+  const full = [], decideOnly = [];
+  let options = 0;
+  for (const q of qs) {
+    $("wir-gpu").value = q.gpu; $("wir-driver").value = q.driver;
+    $("wir-os").value = q.os; $("wir-python").value = q.python;
+    const t0 = performance.now();
+    $("wir-gpu").dispatchEvent(new Event("input", {bubbles: true}));
+    void $("wir-result").offsetHeight;  // style + layout of the new answer
+    full.push(performance.now() - t0);
+    const g = L.findGpu(T, q.gpu);
+    const t1 = performance.now();
+    const r = L.decide(T, g.cc, q.driver, q.os, q.python || null);
+    decideOnly.push(performance.now() - t1);
+    options += r.options.length;
+  }
+  return {full, decideOnly, options, answered: $("wir-answer") !== null};
+}
+"""
+
+
+def queries(table: dict, n: int = QUERIES, seed: int = SEED) -> list[dict]:
+    rng = random.Random(seed)
+    names = [n for g in table["gpus"] for n in g["names"]]
+    pythons = sorted({f"3.{m}" for b in table["builds"] if b["python"] and b["python"][1]
+                      for m in range(int(b["python"][0].split(".")[1]), int(b["python"][1].split(".")[1]) + 1)})
+    out = []
+    for _ in range(n):
+        major = rng.randint(418, 599)
+        driver = f"{major}.{rng.randint(0, 199):02d}" + (f".{rng.randint(0, 99):02d}" if rng.random() < 0.6 else "")
+        out.append({"gpu": rng.choice(names), "driver": driver, "os": rng.choice(["linux", "windows"]),
+                    "python": rng.choice([""] + pythons)})
+    return out
+
+
+def run() -> dict:
+    site = built_site()
+    with serve(site) as base, browser() as b:
+        ctx = b.new_context(viewport={"width": 1280, "height": 900})
+        page = ctx.new_page()
+        page.goto(base + "will-it-run/", wait_until="networkidle")
+        page.wait_for_selector("#wir-form[data-ready=true]")
+        table = page.evaluate("window.cudacompatTable")
+        qs = queries(table)
+        page.evaluate(JS, qs[:50])  # warm-up: JIT, first layout
+        log(f"lookup latency: {len(qs)} queries")
+        r = page.evaluate(JS, qs)
+        ctx.close()
+    full, dec = r["full"], r["decideOnly"]
+    return {
+        "queries": len(qs),
+        "median": statistics.median(full), "p95": percentile(full, 95), "max": max(full),
+        "decide_median": statistics.median(dec), "decide_p95": percentile(dec, 95),
+        "mean_options": r["options"] / len(qs), "answered": r["answered"],
+        "builds": len(table["builds"]), "gpus": len(table["gpus"]),
+    }

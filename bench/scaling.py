@@ -1,0 +1,143 @@
+"""Scaling: a synthetic knowledge base at 1x, 10x and 100x the real row counts, generation time
+and the full strict build.
+
+The rows that grow with the world are replicated with new ids and versions, so the copy still
+validates: GPUs (new ids and names), torch releases with all their variants (versions N*100+major,
+e.g. 2.7.1 -> 102.7.1, 202.7.1, ...), the images of those releases, and error entries. The
+reference tables (architectures, CUDA toolkits and majors, cuDNN, NCCL, NGC) stay as they are: they
+are what the replicated rows refer to, and each has a few dozen rows.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import statistics
+import subprocess
+from pathlib import Path
+
+import yaml
+
+from .common import ENV, OUT, PY, ROOT, Runs, fresh, log, mkdocs_cmd, run_timed
+
+FACTORS = (1, 10, 100)
+GEN_RUNS = 3
+BUILD_RUNS = 3
+BUILD_100_LIMIT_S = 240  # run the 100x build only when the 10x build predicts less than this
+SCALED = ("gpus", "torch", "images", "errors")
+# the loader refuses files above 8 MiB (a guard against hostile input); the 100x file is larger
+WRAPPER = "import cudacompat.loader as _l; _l.MAX_BYTES = 1 << 31"
+
+
+def _bump(version: str, j: int) -> str:
+    major, _, rest = version.partition(".")
+    return f"{j * 100 + int(major)}.{rest}"
+
+
+def synthesize(data: dict, factor: int) -> dict:
+    out = copy.deepcopy(data)
+    for j in range(1, factor):
+        for g in data.get("gpus") or []:
+            g2 = copy.deepcopy(g)
+            g2["id"] = f"{g['id']}-x{j}"
+            g2["name"] = f"{g['name']} X{j}"
+            g2["smi_names"] = [f"{n} X{j}" for n in g.get("smi_names") or []]
+            g2["aliases"] = [f"{n} X{j}" for n in g.get("aliases") or []]
+            out["gpus"].append(g2)
+        for t in data.get("torch") or []:
+            t2 = copy.deepcopy(t)
+            t2["version"] = _bump(t["version"], j)
+            t2["id"] = f"torch-{t2['version']}"
+            out["torch"].append(t2)
+        for im in data.get("images") or []:
+            im2 = copy.deepcopy(im)
+            new = _bump(im["torch"], j)
+            im2["torch"] = new
+            im2["tag"] = im["tag"].replace(im["torch"], new, 1) if im["torch"] in im["tag"] else f"{im['tag']}-x{j}"
+            im2["id"] = im["id"].replace(im["tag"], im2["tag"], 1) if im["tag"] in im["id"] else f"{im['id']}-x{j}"
+            out["images"].append(im2)
+        for e in data.get("errors") or []:
+            e2 = copy.deepcopy(e)
+            e2["id"] = f"{e['id']}-x{j}"
+            e2["title"] = f"{e['title']} (copy {j})"
+            out["errors"].append(e2)
+    return out
+
+
+def write(factor: int, data: dict) -> Path:
+    d = fresh(OUT / "scale" / f"x{factor}" / "data")
+    (d / "evidence").symlink_to(ROOT / "data" / "evidence")  # evidence: sources must resolve
+    f = d / "compat.yaml"
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    f.write_text(yaml.dump(synthesize(data, factor), Dumper=dumper, sort_keys=False, allow_unicode=True,
+                           width=4096), encoding="utf-8")
+    return f
+
+
+GEN_SCRIPT = """
+import json, sys, time
+{wrapper}
+from cudacompat import loader, query, site
+t0 = time.perf_counter()
+kb = query.KB(loader.load(sys.argv[1]))
+t1 = time.perf_counter()
+out = site.generated(kb)
+t2 = time.perf_counter()
+rows = {{k: len(v) for k, v in kb.data if isinstance(v, list)}}
+print(json.dumps({{"load": t1 - t0, "generate": t2 - t1, "files": len(out),
+                  "bytes": sum(len(g.content.encode()) for g in out), "rows": rows}}))
+"""
+
+
+def _generate(path: Path) -> dict:
+    p = subprocess.run([PY, "-c", GEN_SCRIPT.format(wrapper=WRAPPER), str(path)], cwd=ROOT, env=ENV,
+                       capture_output=True, text=True)
+    if p.returncode:
+        raise RuntimeError(f"generation at {path} failed:\n{p.stderr[-3000:]}")
+    return json.loads(p.stdout)
+
+
+def run() -> dict:
+    real = yaml.load((ROOT / "data" / "compat.yaml").read_text(encoding="utf-8"),
+                     Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    files = {}
+    for f in FACTORS:
+        log(f"scaling: writing the {f}x knowledge base")
+        files[f] = write(f, real)
+    res: dict = {"factors": {}}
+    for f in FACTORS:
+        res["factors"][f] = {"file_bytes": files[f].stat().st_size, "load": [], "generate": []}
+    for i in range(GEN_RUNS):  # interleaved
+        for f in FACTORS:
+            log(f"scaling: generation {f}x, run {i + 1}/{GEN_RUNS}")
+            r = _generate(files[f])
+            x = res["factors"][f]
+            x["load"].append(r["load"])
+            x["generate"].append(r["generate"])
+            x.update(files=r["files"], bytes=r["bytes"], rows=r["rows"])
+    for f in FACTORS:
+        x = res["factors"][f]
+        x["load_median"] = statistics.median(x["load"])
+        x["generate_median"] = statistics.median(x["generate"])
+    builds = {1: Runs(), 10: Runs()}
+    for i in range(BUILD_RUNS):
+        for f in (1, 10):
+            log(f"scaling: full build {f}x, run {i + 1}/{BUILD_RUNS}")
+            env = {**ENV, "CUDACOMPAT_DATA": str(files[f])}
+            run_timed(mkdocs_cmd(fresh(OUT / "scale" / f"x{f}" / "site"), wrapper=WRAPPER), builds[f], env=env)
+    res["build"] = builds
+    predicted = builds[10].median * 10
+    res["build_100_predicted"] = predicted
+    if predicted <= BUILD_100_LIMIT_S:
+        log(f"scaling: full build 100x (predicted {predicted:.0f} s)")
+        b = Runs()
+        env = {**ENV, "CUDACOMPAT_DATA": str(files[100])}
+        run_timed(mkdocs_cmd(fresh(OUT / "scale" / "x100" / "site"), wrapper=WRAPPER), b, env=env)
+        res["build"][100] = b
+    for f in FACTORS:  # the sites are large; keep the data files only
+        site_dir = OUT / "scale" / f"x{f}" / "site"
+        if site_dir.exists():
+            import shutil
+
+            shutil.rmtree(site_dir)
+    return res
