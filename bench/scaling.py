@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 import statistics
 import subprocess
 from pathlib import Path
@@ -21,7 +22,7 @@ import yaml
 from .common import ENV, OUT, PY, ROOT, Runs, fresh, log, mkdocs_cmd, run_timed
 
 FACTORS = (1, 10, 100)
-GEN_RUNS = 3
+GEN_RUNS = 3  # at 1x and 10x; the 100x generation runs once (loading 30 MB of YAML takes a minute)
 BUILD_RUNS = 3
 BUILD_100_LIMIT_S = 240  # run the 100x build only when the 10x build predicts less than this
 SCALED = ("gpus", "torch", "images", "errors")
@@ -78,13 +79,14 @@ GEN_SCRIPT = """
 import json, sys, time
 {wrapper}
 from cudacompat import loader, query, site
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 kb = query.KB(loader.load(sys.argv[1]))
-t1 = time.perf_counter()
+t1, c1 = time.perf_counter(), time.process_time()
 out = site.generated(kb)
-t2 = time.perf_counter()
+t2, c2 = time.perf_counter(), time.process_time()
 rows = {{k: len(v) for k, v in kb.data if isinstance(v, list)}}
-print(json.dumps({{"load": t1 - t0, "generate": t2 - t1, "files": len(out),
+print(json.dumps({{"load": t1 - t0, "generate": t2 - t1, "load_cpu": c1 - c0, "generate_cpu": c2 - c1,
+                  "files": len(out),
                   "bytes": sum(len(g.content.encode()) for g in out), "rows": rows}}))
 """
 
@@ -106,38 +108,43 @@ def run() -> dict:
         files[f] = write(f, real)
     res: dict = {"factors": {}}
     for f in FACTORS:
-        res["factors"][f] = {"file_bytes": files[f].stat().st_size, "load": [], "generate": []}
+        res["factors"][f] = {"file_bytes": files[f].stat().st_size, "load": [], "generate": [], "load_cpu": [],
+                             "generate_cpu": []}
     for i in range(GEN_RUNS):  # interleaved
-        for f in FACTORS:
+        for f in FACTORS if i == 0 else [f for f in FACTORS if f < 100]:
             log(f"scaling: generation {f}x, run {i + 1}/{GEN_RUNS}")
             r = _generate(files[f])
             x = res["factors"][f]
-            x["load"].append(r["load"])
-            x["generate"].append(r["generate"])
+            for k in ("load", "generate", "load_cpu", "generate_cpu"):
+                x[k].append(r[k])
             x.update(files=r["files"], bytes=r["bytes"], rows=r["rows"])
     for f in FACTORS:
         x = res["factors"][f]
-        x["load_median"] = statistics.median(x["load"])
-        x["generate_median"] = statistics.median(x["generate"])
+        for k in ("load", "generate", "load_cpu", "generate_cpu"):
+            x[k + "_median"] = statistics.median(x[k])
     builds = {1: Runs(), 10: Runs()}
+    pages = {}
     for i in range(BUILD_RUNS):
         for f in (1, 10):
             log(f"scaling: full build {f}x, run {i + 1}/{BUILD_RUNS}")
             env = {**ENV, "CUDACOMPAT_DATA": str(files[f])}
-            run_timed(mkdocs_cmd(fresh(OUT / "scale" / f"x{f}" / "site"), wrapper=WRAPPER), builds[f], env=env)
+            site_dir = fresh(OUT / "scale" / f"x{f}" / "site")
+            run_timed(mkdocs_cmd(site_dir, wrapper=WRAPPER), builds[f], env=env)
+            pages[f] = sum(1 for _ in site_dir.rglob("*.html"))
     res["build"] = builds
+    res["pages"] = pages
     predicted = builds[10].median * 10
     res["build_100_predicted"] = predicted
     if predicted <= BUILD_100_LIMIT_S:
         log(f"scaling: full build 100x (predicted {predicted:.0f} s)")
         b = Runs()
         env = {**ENV, "CUDACOMPAT_DATA": str(files[100])}
-        run_timed(mkdocs_cmd(fresh(OUT / "scale" / "x100" / "site"), wrapper=WRAPPER), b, env=env)
+        site_dir = fresh(OUT / "scale" / "x100" / "site")
+        run_timed(mkdocs_cmd(site_dir, wrapper=WRAPPER), b, env=env)
         res["build"][100] = b
+        pages[100] = sum(1 for _ in site_dir.rglob("*.html"))
     for f in FACTORS:  # the sites are large; keep the data files only
         site_dir = OUT / "scale" / f"x{f}" / "site"
         if site_dir.exists():
-            import shutil
-
             shutil.rmtree(site_dir)
     return res

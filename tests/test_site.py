@@ -128,3 +128,56 @@ def test_search_config_splits_identifiers():
     assert split("CUDA 12.8") == ["CUDA", "12.8"]
     assert "stopWordFilter" not in search["pipeline"]
     assert cfg["theme"]["font"] is False
+
+
+def test_support_map_shows_the_sm70_drop_in_cu128(built_site):
+    """2.8-2.10 cu128 wheels carry sm_70; 2.11's cu128 builds do not (as the data says)."""
+    from html.parser import HTMLParser
+
+    class Rows(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tables, self.row, self.cell, self.in_cell = [], None, None, False
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "table" and "compat-archmap" in (a.get("class") or ""):
+                self.tables.append({"head": [], "rows": []})
+            elif tag == "tr" and self.tables:
+                self.row = []
+            elif tag in ("td", "th") and self.row is not None:
+                self.cell, self.in_cell = [a.get("class") or "", ""], True
+
+        def handle_data(self, data):
+            if self.in_cell:
+                self.cell[1] += data
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th") and self.row is not None and self.cell:
+                self.row.append(self.cell)
+                self.in_cell, self.cell = False, None
+            elif tag == "tr" and self.row is not None and self.tables:
+                t = self.tables[-1]
+                if t["head"]:
+                    t["rows"].append(self.row)
+                else:
+                    t["head"] = self.row
+                self.row = None
+
+    p = Rows()
+    p.feed((built_site / "arch-support" / "index.html").read_text())
+    linux = p.tables[0]  # the first tab is Linux x86_64
+    col = [c[1] for c in linux["head"]].index("sm_70")
+    cells = {(r[0][1], r[1][1].rstrip(" *")): r[col][0] for r in linux["rows"]}
+    for v in ("2.8.0", "2.9.0", "2.10.0"):
+        assert cells[(v, "cu128")] == "cc-native", v
+    assert cells[("2.11.0", "cu128")] == "cc-none"
+
+
+def test_home_page_install_tabs(built_site, kb):
+    html = (built_site / "index.html").read_text()
+    assert html.count('class="tabbed-set') >= 1
+    for label in (">pip<", ">conda<", ">docker<"):
+        assert label in html
+    text = re.sub(r"<[^>]+>", "", html)
+    assert f"pip install torch=={kb.releases[0].version}" in text

@@ -564,8 +564,38 @@ SHORTCODES: dict[str, tuple[set[str], Callable[[query.KB, dict, str], str]]] = {
     "images": (set(), lambda kb, a, here: image_tables(kb, here)),
     "ngc": (set(), lambda kb, a, here: ngc_table(kb)),
     "deprecations": (set(), lambda kb, a, here: deprecation_table(kb, here)),
+    "install": ({"release"}, lambda kb, a, here: _sc_install(kb, a, here)),
     "troubleshooting": ({"family"}, lambda kb, a, here: _sc_troubleshooting(kb, a, here)),
 }
+
+
+def install_tabs(kb: query.KB, version: str | None = None) -> str:
+    """pip / conda / docker content tabs for one release (default: the newest), from the data."""
+    t = kb.releases[0] if version is None else query.find_release(kb, version)[0]
+    pip_lines, images = [], []
+    for v in t.variants:
+        if v.variant == "cpu" and v.index == "pypi":
+            continue
+        pip_lines.append(f"# {v.variant}" + (" (what plain `pip install torch` gets on Linux x86_64)" if v.default else ""))
+        pip_lines.append(query.install_command(t, v, "linux"))
+        images += [i.id for i in kb.images_for(t.version, v.variant)]
+    py = t.python.max if t.python and t.python.max else "3.12"
+    default = next((v for v in t.variants if v.default), t.variants[0] if t.variants else None)
+    conda = (f"conda create -n torch python={py} -y\nconda activate torch\n"
+             + (query.install_command(t, default, "linux") if default else "pip install torch"))
+    docker = "\n".join(f"docker run --gpus all --ipc=host --rm -it {i}" for i in images) or \
+        "# no pytorch/pytorch image with evidence for this release yet: see the image catalogue"
+    out = [f"PyTorch {esc(t.version)}:", ""]
+    for title, text in (("pip", "\n".join(pip_lines)), ("conda", conda), ("docker", docker)):
+        out += [f'=== "{title}"', "", *("    " + line for line in fence(text, "bash").splitlines()), ""]
+    return "\n".join(out)
+
+
+def _sc_install(kb, args, here):
+    try:
+        return install_tabs(kb, args.get("release"))
+    except query.QueryError as e:
+        raise ShortcodeError(f"compat:install: {e}") from None
 
 
 def _sc_troubleshooting(kb, args, here):
