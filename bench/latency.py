@@ -3,6 +3,7 @@
 Each query sets the form's values and dispatches an ``input`` event, which runs the page's own
 handler (decide + render), then reads ``offsetHeight`` to force style and layout; the time is taken
 with ``performance.now()`` inside the page around those steps. ``decide`` alone is timed too.
+The machine may be shared, so the 1000 queries run in three passes and the middle pass is reported.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from .common import browser, built_site, log, percentile, serve
 
 QUERIES = 1000
 SEED = 12
+PASSES = 3  # the same 1000 queries on a fresh page each time; the pass with the median p95 is reported
 
 JS = """
 async (qs) => {
@@ -55,22 +57,23 @@ def queries(table: dict, n: int = QUERIES, seed: int = SEED) -> list[dict]:
 
 def run() -> dict:
     site = built_site()
+    passes = []
     with serve(site) as base, browser() as b:
-        ctx = b.new_context(viewport={"width": 1280, "height": 900})
-        page = ctx.new_page()
-        page.goto(base + "will-it-run/", wait_until="networkidle")
-        page.wait_for_selector("#wir-form[data-ready=true]")
-        table = page.evaluate("window.cudacompatTable")
-        qs = queries(table)
-        page.evaluate(JS, qs[:50])  # warm-up: JIT, first layout
-        log(f"lookup latency: {len(qs)} queries")
-        r = page.evaluate(JS, qs)
-        ctx.close()
-    full, dec = r["full"], r["decideOnly"]
-    return {
-        "queries": len(qs),
-        "median": statistics.median(full), "p95": percentile(full, 95), "max": max(full),
-        "decide_median": statistics.median(dec), "decide_p95": percentile(dec, 95),
-        "mean_options": r["options"] / len(qs), "answered": r["answered"],
-        "builds": len(table["builds"]), "gpus": len(table["gpus"]),
-    }
+        for i in range(PASSES):  # a fresh page each pass
+            ctx = b.new_context(viewport={"width": 1280, "height": 900})
+            page = ctx.new_page()
+            page.goto(base + "will-it-run/", wait_until="networkidle")
+            page.wait_for_selector("#wir-form[data-ready=true]")
+            table = page.evaluate("window.cudacompatTable")
+            qs = queries(table)
+            page.evaluate(JS, qs[:50])  # warm-up: JIT, first layout
+            log(f"lookup latency: pass {i + 1}/{PASSES}, {len(qs)} queries")
+            r = page.evaluate(JS, qs)
+            ctx.close()
+            full, dec = r["full"], r["decideOnly"]
+            passes.append({"median": statistics.median(full), "p95": percentile(full, 95), "max": max(full),
+                           "decide_median": statistics.median(dec), "decide_p95": percentile(dec, 95),
+                           "options": r["options"], "answered": r["answered"]})
+    mid = sorted(passes, key=lambda p: p["p95"])[len(passes) // 2]  # the pass with the median p95
+    return {**mid, "passes": passes, "queries": len(qs), "mean_options": mid["options"] / len(qs),
+            "builds": len(table["builds"]), "gpus": len(table["gpus"])}

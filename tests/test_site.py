@@ -181,3 +181,9 @@ def test_home_page_install_tabs(built_site, kb):
         assert label in html
     text = re.sub(r"<[^>]+>", "", html)
     assert f"pip install torch=={kb.releases[0].version}" in text
+
+
+def test_support_map_has_one_tab_per_platform(built_site):
+    html = (built_site / "arch-support" / "index.html").read_text()
+    labels = re.search(r'class="tabbed-labels">(.*?)</div>', html).group(1)
+    assert re.findall(r">([^<]+)</label>", labels) == ["Linux x86_64", "Linux aarch64", "Windows x86_64"]

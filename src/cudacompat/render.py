@@ -215,7 +215,7 @@ def page_arch_support(kb: query.KB) -> Page:
         changes = arch_changes(kb, p)
         if changes:
             block += ["**Changes between releases** (per variant):", "", *changes, ""]
-        body += ["    " + line if line else "" for line in block]
+        body += ["    " + line if line else "" for line in "\n".join(block).split("\n")]
     return Page(here, "\n".join(body))
 
 
