@@ -19,6 +19,7 @@ def on_config(config):
     try:
         _kb = site.load()
         _generated = site.generated(_kb)
+        site.check_shortcodes(_kb, config.docs_dir)
     except site.BuildError as e:
         raise PluginError(str(e)) from None
 

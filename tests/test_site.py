@@ -79,8 +79,12 @@ def test_unknown_shortcode_fails_the_build(tmp_path):
         shutil.copytree(ROOT / name, tmp_path / name)
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
     (tmp_path / "docs" / "index.md").write_text("# Home\n\n<!-- compat:arch-mapp -->\n")
-    r = mkdocs_build(tmp_path / "site", config=tmp_path / "mkdocs.yml")
+    existing = tmp_path / "site"
+    existing.mkdir()
+    (existing / "keep.txt").write_text("an earlier build")
+    r = mkdocs_build(existing, config=tmp_path / "mkdocs.yml")
     assert r.returncode != 0 and "unknown shortcode compat:arch-mapp" in r.stderr
+    assert [p.name for p in existing.iterdir()] == ["keep.txt"]  # failed before MkDocs cleaned it
     (tmp_path / "docs" / "index.md").write_text("# Home\n\n<!-- compat:arch-map platform=macos -->\n")
     r = mkdocs_build(tmp_path / "site", config=tmp_path / "mkdocs.yml")
     assert r.returncode != 0 and "unknown platform 'macos'" in r.stderr

@@ -61,6 +61,13 @@ def page_markdown(markdown: str, kb: query.KB, src_uri: str) -> str:
         raise BuildError(f"docs/{src_uri}: {e}") from None
 
 
+def check_shortcodes(kb: query.KB, docs_dir: Path) -> None:
+    """Expand every hand-written page's shortcodes once, so a bad one stops the build before
+    MkDocs touches the site directory (it cleans it after on_config)."""
+    for md in sorted(Path(docs_dir).rglob("*.md")):
+        page_markdown(md.read_text(encoding="utf-8"), kb, md.relative_to(docs_dir).as_posix())
+
+
 def write(kb: query.KB, outdir: Path) -> list[Path]:
     """Write the generated files under ``outdir`` (for another static-site engine)."""
     files = []
