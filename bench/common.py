@@ -61,9 +61,10 @@ def _child_cpu() -> float:
 
 
 def run_timed(cmd: list[str], runs: Runs, *, cwd: Path = ROOT, env: dict | None = None,
-              check: bool = True, quiet: bool = True) -> subprocess.CompletedProcess:
+              check: bool = True, quiet: bool = True, timeout: float | None = None) -> subprocess.CompletedProcess:
+    """Run ``cmd`` once, appending its wall and CPU seconds; ``subprocess.TimeoutExpired`` past ``timeout``."""
     c0, t0 = _child_cpu(), time.perf_counter()
-    p = subprocess.run(cmd, cwd=cwd, env=env or ENV, capture_output=quiet, text=True)
+    p = subprocess.run(cmd, cwd=cwd, env=env or ENV, capture_output=quiet, text=True, timeout=timeout)
     runs.wall.append(time.perf_counter() - t0)
     runs.cpu.append(_child_cpu() - c0)
     if check and p.returncode != 0:

@@ -149,7 +149,10 @@ def render(res: dict) -> str:
                            "Load + validate, CPU (wall)", "Generation, CPU (wall)", "vs 1×",
                            "Full build, CPU (wall)", "vs 1×", "HTML pages"], rows)
         details.append("")
-        if "100" not in builds:
+        if s.get("build_100_timeout"):
+            details += [f"The 100× build was stopped after {s['build_100_timeout']} s of wall time (the 10× build "
+                        f"predicted about {_s(s['build_100_predicted'])} if it were linear).", ""]
+        elif "100" not in builds:
             details += [f"The 100× build was not run: the 10× build predicts about "
                         f"{_s(s['build_100_predicted'])} of wall time.", ""]
         if b_cpu > 2 and pages.get("1") and pages.get("10"):
