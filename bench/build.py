@@ -57,6 +57,32 @@ def prepare_hookless(work: Path) -> Path:
     return config
 
 
+BREAKDOWN = """
+import json, time
+c0 = time.process_time()
+from cudacompat import site
+c1 = time.process_time()
+kb = site.load()
+c2 = time.process_time()
+site.generated(kb)
+c3 = time.process_time()
+print(json.dumps({"import": c1 - c0, "load": c2 - c1, "generate": c3 - c2}))
+"""
+
+
+def breakdown() -> dict[str, float]:
+    """CPU seconds of what the hook's on_config does, each step in a fresh process (median of 3)."""
+    import json
+    import statistics
+    import subprocess
+
+    from .common import ENV
+
+    runs = [json.loads(subprocess.run([PY, "-c", BREAKDOWN], cwd=ROOT, env=ENV, capture_output=True, text=True,
+                                      check=True).stdout) for _ in range(3)]
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+
+
 def _html_pages(site_dir: Path) -> set[str]:
     return {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")}
 
@@ -73,6 +99,7 @@ def run() -> dict:
         log(f"build overhead: run {i + 1}/{RUNS}")
         run_timed(mkdocs_cmd(fresh(work / "site-hook")), with_hook)
         run_timed(mkdocs_cmd(fresh(work / "site-nohook"), config), without)
+    steps = breakdown()
     a, b = _html_pages(work / "site-hook"), _html_pages(work / "site-nohook")
     overhead = (with_hook.median - without.median) / with_hook.median
     return {
@@ -80,6 +107,7 @@ def run() -> dict:
         "with_hook": with_hook,
         "without_hook": without,
         "generate_cmd": gen,
+        "steps": steps,
         "overhead": overhead,
         "cpu_overhead": (with_hook.cpu_median - without.cpu_median) / with_hook.cpu_median,
         "pages_hook": len(a),
