@@ -6,8 +6,9 @@ and every other path read and validate the file each time.
 
 The key is the sha256 of the data file's bytes, the package version, the sha256 of the package's
 own source files (a change to the model or the validation invalidates it without a version bump)
-and the Python and pydantic versions. Only a file that validated is stored, so an invalid file is
-re-validated, and its problems reported, on every run.
+and the Python version. Only a file that validated is stored, so an invalid file is re-validated,
+and its problems reported, on every run. A hit does not re-check what lies outside the file (that
+each ``evidence:`` source still exists): no answer depends on it, and the validating paths check it.
 
 Entries hold :class:`Row` objects, not the pydantic models: the same field names and values,
 read-only, so that a cached answer does not even import pydantic (its import and the models' class
