@@ -101,3 +101,14 @@ def test_gaps_page_lists_unknowns(kb):
 
     g = render.gaps(query.KB(kb.data))
     assert any("nvidia-smi" in k for k in g)
+
+
+def test_runtime_pin_reads_the_cuda_toolkit_metapackage():
+    ev = json.loads((evidence.EVIDENCE_DIR / "torch-2.12.0-linux-x86_64.json").read_text())
+    assert "nvidia-cuda-runtime-cu13" not in ev["pins"]  # 2.11 on: cuda-toolkit[cudart,…]==13.0.2
+    assert evidence.runtime_pin(ev) == "13.0.2"
+    # without the cudart extra the metapackage says nothing about the runtime
+    no_cudart = dict(ev, requires_dist=['cuda-toolkit[cufft,nvrtc]==13.0.2; platform_system == "Linux"'])
+    assert evidence.runtime_pin(no_cudart) is None
+    old = json.loads((evidence.EVIDENCE_DIR / "torch-2.7.1-linux-x86_64.json").read_text())
+    assert evidence.runtime_pin(old) == "12.6.77"

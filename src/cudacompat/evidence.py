@@ -35,6 +35,20 @@ def _pin(ev: dict, names: tuple[str, ...]) -> str | None:
     return next((ev["pins"][n] for n in names if n in (ev.get("pins") or {})), None)
 
 
+def runtime_pin(ev: dict[str, Any]) -> str | None:
+    """The CUDA runtime a wheel pins: the ``nvidia-cuda-runtime-cu1X`` package's version (up to 2.10),
+    else the release of the ``cuda-toolkit`` metapackage when it is required with its ``cudart``
+    extra (2.11 on: ``cuda-toolkit[cudart,…]==13.0.2`` is toolkit release 13.0.2's runtime)."""
+    pin = _pin(ev, RUNTIME_PINS)
+    if pin:
+        return pin
+    for req in ev.get("requires_dist") or []:
+        m = re.match(r"\s*cuda-toolkit\s*\[([^\]]*)\]\s*\(?\s*==\s*([0-9][\w.]*)", req)
+        if m and "cudart" in {x.strip() for x in m.group(1).split(",")}:
+            return m.group(2)
+    return None
+
+
 def facts(ev: dict[str, Any]) -> dict[str, Any]:
     """What a wheel says about its build, in the knowledge base's terms."""
     cuda = ev.get("cuda")
@@ -43,7 +57,7 @@ def facts(ev: dict[str, Any]) -> dict[str, Any]:
     return {
         "variant": variant,
         "cuda": ".".join(cuda.split(".")[:2]) if cuda else None,
-        "cuda_runtime": _pin(ev, RUNTIME_PINS),
+        "cuda_runtime": runtime_pin(ev),
         "cudnn": _pin(ev, CUDNN_PINS),
         "nccl": _pin(ev, NCCL_PINS),
         "sm": list(ev.get("sm") or []),

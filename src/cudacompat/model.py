@@ -180,7 +180,9 @@ class ArchList(Strict):
 class Variant(Row):
     variant: Annotated[str, StringConstraints(pattern=r"^(cpu|cu\d{3}|rocm\d+(\.\d+)*|xpu)$")]
     cuda: Version | None = None
-    cuda_runtime: Version | None = None
+    cuda_runtime: Version | None = Field(
+        None, description="the runtime the wheel pins: nvidia-cuda-runtime-cu1X's version, or (2.11 on) "
+        "the release of the cuda-toolkit metapackage required with its cudart extra")
     cudnn: Version | None = None
     nccl: Version | None = None
     index: Annotated[str, StringConstraints(pattern=r"^(pypi|https://\S+)$")] = Field(
