@@ -165,7 +165,7 @@ def _examples() -> dict[str, list[dict]]:
 
 def test_contributing_examples_are_valid_rows(kb: query.KB):
     ex = _examples()
-    assert set(ex) == {"gpus", "torch", "images", "errors"}
+    assert set(ex) == {"gpus", "torch", "images", "errors", "announcements"}
     for section, rows in ex.items():
         for row in rows:
             loader.SECTIONS[section].model_validate(row)  # raises on a wrong key or value

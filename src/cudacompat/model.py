@@ -242,6 +242,21 @@ class ErrorEntry(Row):
     )
 
 
+class Announcement(Row):
+    """A removal from PyTorch's official builds as it was announced (before or at the release); what the
+    builds then measured to contain is compared with it (:func:`cudacompat.query.announcement_status`)."""
+
+    id: Id
+    kind: Literal["cuda", "architecture", "python"]
+    subject: Text = Field(description='cuda: a toolkit "12.6"; architecture: a compute capability "7.0"; '
+                          'python: "3.9"')
+    torch: Version = Field(description="the first release announced to ship without it")
+    variant: Annotated[str, StringConstraints(pattern=r"^cu\d{3}$")] | None = Field(
+        None, description="architecture drops limited to one build variant")
+    announced: Date | None = Field(None, description="when the source was posted")
+    summary: Text
+
+
 class KnowledgeBase(Strict):
     """The whole of ``data/compat.yaml``."""
 
@@ -255,3 +270,4 @@ class KnowledgeBase(Strict):
     images: list[Image] = Field(default_factory=list)
     ngc: list[Ngc] = Field(default_factory=list)
     errors: list[ErrorEntry] = Field(default_factory=list)
+    announcements: list[Announcement] = Field(default_factory=list)

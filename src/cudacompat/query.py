@@ -431,3 +431,48 @@ def will_it_run(kb: KB, gpu: str, driver: str, os: str = "linux", python: str | 
                     "architecture": kb.arch[g.architecture].name if g.architecture in kb.arch else g.architecture},
             "driver": driver, "os": os, "python": python, "platform": OS_PLATFORM[os],
             "options": options, "rejected": rejected, "unknown": unknown}
+
+
+# --- announcements -----------------------------------------------------------------------------
+
+def announcement_status(kb: KB, a: model.Announcement) -> dict[str, Any]:
+    """What the recorded builds say about an announced removal: ``planned`` (no release at or after
+    the announced one is recorded yet), ``done`` (the first such release no longer has it),
+    ``not-done`` (it still has it: which builds) or ``unknown`` (the release lacks the data)."""
+    want = versions.parse(a.torch)
+    later = [t for t in kb.releases if versions.parse(t.version) >= want]  # newest first
+    base = {"id": a.id, "kind": a.kind, "subject": a.subject, "torch": a.torch, "variant": a.variant}
+    if not later:
+        return {**base, "status": "planned", "checked": None, "detail": f"torch {a.torch} is not released yet"}
+    t = later[-1]
+    out = {**base, "checked": t.version}
+    if a.kind == "cuda":
+        sub = versions.parse(a.subject).release[:2]
+        still = [v.variant for v in t.variants if v.cuda and versions.parse(v.cuda).release[:2] == sub]
+        if still:
+            return {**out, "status": "not-done", "detail": f"torch {t.version} still has {', '.join(still)}"}
+        return {**out, "status": "done", "detail": f"torch {t.version} has no CUDA {a.subject} build"}
+    if a.kind == "python":
+        r = t.python or next((v.python for v in t.variants if v.python), None)
+        if r is None:
+            return {**out, "status": "unknown", "detail": f"torch {t.version}'s Python range is not recorded"}
+        py = versions.parse(a.subject)
+        inside = versions.parse(r.min) <= py and (r.max is None or py <= versions.parse(r.max))
+        span = f"{r.min}–{r.max}" if r.max else f"{r.min} and later"
+        if inside:
+            return {**out, "status": "not-done", "detail": f"torch {t.version} supports Python {span}"}
+        return {**out, "status": "done", "detail": f"torch {t.version} supports Python {span}"}
+    # architecture: native code in the Linux x86_64 builds (the measured ones)
+    builds = [v for v in t.variants if v.variant.startswith("cu") and (a.variant is None or v.variant == a.variant)]
+    if a.variant and not builds:
+        return {**out, "status": "done", "detail": f"torch {t.version} has no {a.variant} build"}
+    lists = [(v, v.platforms["linux-x86_64"]) for v in builds if "linux-x86_64" in v.platforms]
+    if not lists:
+        return {**out, "status": "unknown",
+                "detail": f"torch {t.version} has no Linux x86_64 architecture list for these builds"}
+    sm = versions.sm_name(a.subject)  # the target itself, not SASS of a lower CC that also runs there
+    native = [v.variant for v, al in lists if any(versions.cc(s) == versions.cc(a.subject) for s in al.sm)]
+    if native:
+        return {**out, "status": "not-done", "detail": f"torch {t.version} {', '.join(native)} still has {sm}"}
+    return {**out, "status": "done",
+            "detail": f"no {sm} in torch {t.version} {', '.join(v.variant for v, _ in lists)} (Linux x86_64)"}

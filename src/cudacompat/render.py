@@ -651,11 +651,31 @@ def gaps(kb: query.KB) -> dict[str, list[str]]:
     for c in kb.data.cudnn:
         if not c.cuda:
             out.setdefault("cuDNN versions without a supported-CUDA range", []).append(c.version)
+    months = sorted({(int(n.release[:2]), int(n.release[3:])) for n in kb.data.ngc})
+    if months:
+        (y, m), missing = months[0], []
+        while (y, m) < months[-1]:
+            if (y, m) not in months:
+                missing.append(f"{y:02d}.{m:02d}")
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        if missing:
+            out[f"NGC PyTorch containers not recorded between {months[0][0]:02d}.{months[0][1]:02d} and "
+                f"{months[-1][0]:02d}.{months[-1][1]:02d}"] = missing
+    for n in sorted(kb.data.ngc, key=lambda n: n.release):
+        for field, label in (("torch", "PyTorch"), ("cuda", "CUDA"), ("cudnn", "cuDNN"), ("nccl", "NCCL"),
+                             ("python", "Python"), ("ubuntu", "Ubuntu"), ("min_driver", "driver requirement")):
+            if getattr(n, field) is None:
+                out.setdefault(f"NGC containers without a recorded {label}", []).append(n.release)
+    for a in kb.data.announcements:
+        st = query.announcement_status(kb, a)
+        if st["status"] == "unknown":
+            out.setdefault("Announced removals the recorded builds cannot confirm", []).append(
+                f"{a.id} ({st['detail']})")
     for g in kb.data.gpus:
         if not g.smi_names:
             out.setdefault("GPUs without a sourced nvidia-smi name", []).append(g.name)
     medium = [f"{s}: {getattr(r, 'id', '')}" for s in ("architectures", "gpus", "cuda", "cuda_majors", "cudnn",
-                                                       "nccl", "torch", "images", "ngc")
+                                                       "nccl", "torch", "images", "ngc", "announcements")
               for r in getattr(kb.data, s) if r.confidence == "medium"]
     if medium:
         out["Rows resting on secondary or indirect sources (medium confidence)"] = medium
@@ -788,6 +808,24 @@ def deprecation_table(kb: query.KB, here: str = "deprecations.md") -> str:
                   "Last PyPI default with native code", "Last Windows build with native code"], rows)
 
 
+STATUS_TEXT = {"planned": "planned", "done": "happened as announced", "not-done": "**not as announced**",
+               "unknown": "not measurable from the recorded data"}
+
+
+def announcement_table(kb: query.KB) -> str:
+    what = {"cuda": lambda a: f"CUDA {esc(a.subject)} builds",
+            "python": lambda a: f"Python {esc(a.subject)}",
+            "architecture": lambda a: f"{code(sm_label(a.subject))} native code"
+            + (f" in the {code(a.variant)} build" if a.variant else "")}
+    rows = []
+    for a in sorted(kb.data.announcements, key=lambda a: (versions.parse(a.torch), a.kind, a.subject),
+                    reverse=True):
+        st = query.announcement_status(kb, a)
+        rows.append([esc(a.torch), what[a.kind](a), esc(a.announced or "—"),
+                     f"{STATUS_TEXT[st['status']]}: {esc(st['detail'])}", esc(a.summary) + " " + sources(a.sources)])
+    return table(["Torch release", "Removal", "Announced", "Recorded builds", "What was said"], rows)
+
+
 def page_deprecations(kb: query.KB) -> Page:
     body = ["# Deprecation timeline", "",
             "When each GPU generation lost native code in the published PyTorch builds, computed from the "
@@ -796,4 +834,12 @@ def page_deprecations(kb: query.KB) -> Page:
             "newer build through PTX (see its architecture page). Windows lists are partly secondary sources. "
             "Jetson modules are aarch64 systems and are not listed: these x86_64 builds do not run on them.",
             "", deprecation_table(kb), ""]
+    if kb.data.announcements:
+        body += ["## Announced removals", "",
+                 "Removals as PyTorch announced them, each checked against the builds recorded here: the "
+                 "first recorded release at or after the announced one either no longer has the CUDA "
+                 "version, Python version or native target (`sm_XX` in the Linux x86_64 list, measured "
+                 "for the PyPI default), or still has it. Plans change: an announcement that did not "
+                 "happen stays listed with what the builds show.", "",
+                 announcement_table(kb), ""]
     return Page("deprecations.md", "\n".join(body))

@@ -37,7 +37,7 @@ def stats(kb: query.KB) -> dict[str, Any]:
     arch_lists = Counter(p for _, v in variants for p in v.platforms)
     kinds: Counter = Counter()
     for section in ("architectures", "gpus", "cuda", "cuda_majors", "cudnn", "nccl", "torch", "images", "ngc",
-                    "errors"):
+                    "errors", "announcements"):
         for row in getattr(d, section):
             kinds.update(source_kind(s) for s in _all_sources(row))
     newest = lambda rows, key=lambda r: r.version: max((key(r) for r in rows), key=versions.parse, default=None)  # noqa: E731
@@ -60,10 +60,12 @@ def stats(kb: query.KB) -> dict[str, Any]:
             "ngc": len(d.ngc),
             "errors": len(d.errors),
             "errors_by_family": dict(sorted(Counter(e.family for e in d.errors).items())),
+            "announcements": len(d.announcements),
+            "announcements_by_kind": dict(sorted(Counter(a.kind for a in d.announcements).items())),
         },
         "sources_by_kind": dict(sorted(kinds.items())),
         "confidence_medium": sum(1 for s in ("architectures", "gpus", "cuda", "cuda_majors", "cudnn", "nccl",
-                                             "torch", "images", "ngc", "errors")
+                                             "torch", "images", "ngc", "errors", "announcements")
                                  for r in getattr(d, s) if r.confidence == "medium"),
         "newest": {
             "torch": newest(d.torch),

@@ -214,7 +214,23 @@ def invariants(rows: dict[str, list[tuple[int, Any]]], doc: Document, file: Path
             if not rx.search(msg):
                 bad(("errors", i, "messages", j), "message is not matched by the entry's own pattern")
 
-    # 8. evidence files exist
+    # 8. announcements: the subject is what the kind says
+    for i, a in rows["announcements"]:
+        ap = ("announcements", i)
+        try:
+            if a.kind == "architecture":
+                if not re.fullmatch(r"\d{1,2}\.\d[af]?", a.subject):
+                    raise ValueError
+            elif len(_rel(a.subject)) != 2:
+                raise ValueError
+        except (ValueError, versions.InvalidVersion):
+            bad(ap + ("subject",), f"{a.subject!r}: a {a.kind} announcement names "
+                + ('a compute capability such as "7.0"' if a.kind == "architecture"
+                   else 'a minor version such as "12.6"' if a.kind == "cuda" else 'a Python version such as "3.9"'))
+        if a.variant and a.kind != "architecture":
+            bad(ap + ("variant",), "variant narrows architecture drops only; remove it")
+
+    # 9. evidence files exist
     root = file.resolve().parent.parent
     for section, items in rows.items():
         for i, row in items:
