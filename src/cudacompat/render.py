@@ -23,11 +23,12 @@ SEGMENT_TITLE = {"datacenter": "Data center", "workstation": "Workstation", "con
                  "embedded": "Embedded"}
 
 _ENTITIES = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-!|~^=:<>\"'&$"}
+_ESC = str.maketrans({**_ENTITIES, "\n": " "})
 
 
 def esc(text: Any) -> str:
     """Inline text that renders literally in Markdown and HTML (no markup, no tags)."""
-    return "".join(_ENTITIES.get(c, c) for c in str(text)).replace("\n", " ")
+    return str(text).translate(_ESC)
 
 
 def code(text: Any) -> str:

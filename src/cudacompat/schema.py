@@ -18,6 +18,15 @@ def generate() -> str:
     return json.dumps(schema, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def committed(path: Path = SCHEMA_PATH) -> str:
+    """The committed schema (``cudacompat schema --check``, part of the test command, keeps it equal to
+    :func:`generate`; reading it spares the build pydantic's schema generation), else generated."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return generate()
+
+
 def check(path: Path = SCHEMA_PATH) -> bool:
     return path.is_file() and path.read_text(encoding="utf-8") == generate()
 

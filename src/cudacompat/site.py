@@ -40,7 +40,7 @@ def generated(kb: query.KB) -> list[Generated]:
     """Every generated file: the pages plus ``compat.json`` and its schema."""
     out = [Generated(p.path, p.content) for p in render.pages(kb)]
     out.append(Generated("compat.json", render.compat_json(kb)))
-    out.append(Generated("compat.schema.json", schema.generate()))
+    out.append(Generated("compat.schema.json", schema.committed()))
     table = query.lookup_table(kb)
     out.append(Generated("lookup.json", render.lookup_json(table)))
     out.append(Generated("lookup-data.js", render.lookup_js(table)))
