@@ -86,6 +86,9 @@ def test_stats_meet_coverage(kb):
     s = stats(kb)
     c = s["counts"]
     assert c["gpus"] >= 100 and c["errors"] >= 60
+    assert c["torch_releases"] >= 30 and c["cuda_toolkits"] >= 21 and c["images"] >= 50
+    assert c["ngc"] >= 20 and c["announcements"] >= 20
+    assert set(c["announcements_by_kind"]) == {"cuda", "architecture", "python"}
     assert set(c["gpus_by_segment"]) == {"datacenter", "workstation", "consumer", "embedded"}
     assert s["newest"]["torch"] == max((t.version for t in kb.data.torch), key=lambda v: tuple(map(int, v.split("."))))
     assert s["sources_by_kind"]["measured"] > 0
