@@ -169,6 +169,24 @@ def render(res: dict) -> str:
                         f"syntax highlighting, the search index, the Jinja templates). Generation is "
                         f"{_pct(f10['generate_cpu_median'] / builds['10'].cpu_median)} of the 10× build's CPU time.",
                         ""]
+        fl = s.get("floor")
+        if fl:
+            n1, n10 = fl["pages"]
+            fb = {int(k): v for k, v in fl["build"].items()} if isinstance(fl["build"], dict) else {}
+            r1, r10 = fb.get(n1), fb.get(n10)
+            if r1 and r10:
+                per_page = (r10.cpu_median - r1.cpu_median) / (n10 - n1)
+                details += [
+                    f"The floor: the same theme, plugins and Markdown extensions (no hook, no notebooks) over "
+                    f"near-empty pages — {n1} pages build in {_s(r1.cpu_median)} of CPU time, {n10} pages in "
+                    f"{_s(r10.cpu_median)}: {r10.cpu_median / r1.cpu_median:.2f}×, about "
+                    f"{per_page * 1000:.1f} ms per page before any content. The real 10× build costs "
+                    f"{(builds['10'].cpu_median - builds['1'].cpu_median) / (pages['10'] - pages['1']) * 1000:.1f} ms "
+                    f"per added page. With a page per release and per error entry, ≤ 2× at 10× would need "
+                    f"the empty-page cost alone to stay under {_s(builds['1'].cpu_median * 2)}; it is "
+                    f"{_s(r10.cpu_median)}. Meeting the target means fewer pages per row (for example one "
+                    f"page per minor series instead of per release), which would cost readers the per-release "
+                    f"and per-error pages that the search lands on.", ""]
         details.append("")
 
     # --- page weight

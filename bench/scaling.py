@@ -100,6 +100,39 @@ def _generate(path: Path) -> dict:
     return json.loads(p.stdout)
 
 
+FLOOR_PAGE = "# Page {n}\n\nOne short paragraph, so that the page has some text for the search index.\n"
+
+
+def floor(n1: int, n10: int) -> dict:
+    """The same theme, plugins and Markdown extensions (the hook and the notebooks removed) over ``n1`` and
+    ``n10`` near-empty pages: what MkDocs costs per page before any content, the lower bound of the
+    10x build whatever the pages hold."""
+    from .build import _Dumper, _Loader
+
+    work = fresh(OUT / "floor")
+    configs = {}
+    for n in (n1, n10):
+        docs = work / f"docs-{n}"
+        (docs / "p").mkdir(parents=True)
+        (docs / "index.md").write_text("# Home\n", encoding="utf-8")
+        for i in range(n - 1):
+            (docs / "p" / f"{i:05d}.md").write_text(FLOOR_PAGE.format(n=i), encoding="utf-8")
+        cfg = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+        for k in ("hooks", "watch", "extra_javascript", "extra_css"):
+            cfg.pop(k, None)
+        cfg.update(docs_dir=str(docs), nav=[{"Home": "index.md"}], not_in_nav="/p/*.md")
+        cfg["theme"]["custom_dir"] = str(ROOT / cfg["theme"]["custom_dir"])
+        configs[n] = work / f"mkdocs-{n}.yml"
+        configs[n].write_text(yaml.dump(cfg, Dumper=_Dumper, sort_keys=False), encoding="utf-8")
+    runs = {n1: Runs(), n10: Runs()}
+    for i in range(BUILD_RUNS):
+        for n in (n1, n10):
+            log(f"scaling: floor build with {n} near-empty pages, run {i + 1}/{BUILD_RUNS}")
+            run_timed(mkdocs_cmd(fresh(work / f"site-{n}"), configs[n]), runs[n])
+    shutil.rmtree(work)
+    return {"pages": [n1, n10], "build": runs}
+
+
 def run() -> dict:
     real = yaml.load((ROOT / "data" / "compat.yaml").read_text(encoding="utf-8"),
                      Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -149,6 +182,7 @@ def run() -> dict:
         else:
             res["build"][100] = b
             pages[100] = sum(1 for _ in site_dir.rglob("*.html"))
+    res["floor"] = floor(pages[1], pages[10])
     for f in FACTORS:  # the sites are large; keep the data files only
         site_dir = OUT / "scale" / f"x{f}" / "site"
         if site_dir.exists():

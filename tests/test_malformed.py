@@ -245,6 +245,7 @@ WRONG_TYPE = {  # section: (key, replacement, message)
     "images": ("torch", "2.7", "torch: 2.7 was read as a number"),
     "ngc": ("release", "24.10", "release: 24.1 was read as a number"),
     "errors": ("messages", '"just one message"', "messages: Input should be a valid list"),
+    "announcements": ("torch", "2.15", "torch: 2.15 was read as a number"),
 }
 
 
