@@ -103,24 +103,41 @@ def _generate(path: Path) -> dict:
 FLOOR_PAGE = "# Page {n}\n\nOne short paragraph, so that the page has some text for the search index.\n"
 
 
+def _stub_nav(nav, docs: Path) -> list:
+    """The site's navigation with every entry pointing at a one-line stub page (notebooks become .md),
+    so that each page carries the same navigation, header and footer as the real site's pages."""
+    out = []
+    for item in nav:
+        (title, target), = item.items()
+        if isinstance(target, list):
+            out.append({title: _stub_nav(target, docs)})
+            continue
+        path = target.removesuffix(".ipynb") + (".md" if target.endswith(".ipynb") else "")
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / path).write_text(f"# {title}\n", encoding="utf-8")
+        out.append({title: path})
+    return out
+
+
 def floor(n1: int, n10: int) -> dict:
-    """The same theme, plugins and Markdown extensions (the hook and the notebooks removed) over ``n1`` and
-    ``n10`` near-empty pages: what MkDocs costs per page before any content, the lower bound of the
-    10x build whatever the pages hold."""
+    """The same theme, navigation, plugins and Markdown extensions (the hook and the notebooks removed)
+    over ``n1`` and ``n10`` near-empty pages: what MkDocs costs per page before any content, the lower
+    bound of the 10x build whatever the generated pages hold."""
     from .build import _Dumper, _Loader
 
     work = fresh(OUT / "floor")
     configs = {}
     for n in (n1, n10):
         docs = work / f"docs-{n}"
-        (docs / "p").mkdir(parents=True)
-        (docs / "index.md").write_text("# Home\n", encoding="utf-8")
-        for i in range(n - 1):
-            (docs / "p" / f"{i:05d}.md").write_text(FLOOR_PAGE.format(n=i), encoding="utf-8")
         cfg = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+        cfg["nav"] = _stub_nav(cfg["nav"], docs)
+        stubs = sum(1 for _ in docs.rglob("*.md"))
+        (docs / "p").mkdir(parents=True)
+        for i in range(n - stubs):
+            (docs / "p" / f"{i:05d}.md").write_text(FLOOR_PAGE.format(n=i), encoding="utf-8")
         for k in ("hooks", "watch", "extra_javascript", "extra_css"):
             cfg.pop(k, None)
-        cfg.update(docs_dir=str(docs), nav=[{"Home": "index.md"}], not_in_nav="/p/*.md")
+        cfg.update(docs_dir=str(docs), not_in_nav="/p/*.md")
         cfg["theme"]["custom_dir"] = str(ROOT / cfg["theme"]["custom_dir"])
         configs[n] = work / f"mkdocs-{n}.yml"
         configs[n].write_text(yaml.dump(cfg, Dumper=_Dumper, sort_keys=False), encoding="utf-8")
