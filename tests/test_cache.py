@@ -95,8 +95,8 @@ def test_check_never_uses_the_cache(cache_dir, mini_copy, capsys):
     assert "segment" in capsys.readouterr().err
 
 
-def test_commands_that_render_validate_instead(cache_dir, tmp_path, capsys):
-    """generate renders compat.json from the pydantic models: a warm cache must not reach it."""
+def test_generate_renders_the_same_from_a_warm_cache(cache_dir, tmp_path, capsys):
+    """generate and the site build read through the cache (see test_every_generated_file_is_the_same)."""
     assert cli.main(["gpu", "RTX 4090"]) == cli.EXIT_OK
     assert entries(cache_dir)
     assert cli.main(["generate", "--write", str(tmp_path / "out")]) == cli.EXIT_OK
@@ -198,3 +198,27 @@ def test_the_command_answers_the_same_from_a_cold_and_a_warm_cache(tmp_path):
     assert json.loads(off.stdout) == json.loads(cold.stdout)
     assert json.loads(warm.stdout)["python"] == "3.11"
     assert len(list((tmp_path / "c").glob("kb-*.pickle"))) == 1
+
+
+def test_every_generated_file_is_the_same(both):
+    """The site build reads the knowledge base through the cache: every page and data file it
+    generates is byte-identical from the cached rows and from the pydantic models."""
+    from cudacompat import render, site
+
+    models, rows = both
+    a, b = site.generated(models), site.generated(rows)
+    assert [g.path for g in a] == [g.path for g in b]
+    for x, y in zip(a, b, strict=True):
+        assert x.content == y.content, x.path
+    # and compat.json is what pydantic itself dumps
+    dumped = json.loads(json.dumps(models.data.model_dump(mode="json", exclude_none=True)))
+    assert json.loads(render.compat_json(rows)) == dumped
+
+
+def test_the_build_path_does_not_import_pydantic_on_a_hit(tmp_path):
+    env = {**os.environ, "CUDACOMPAT_CACHE_DIR": str(tmp_path)}
+    code = ("import sys; from cudacompat import site; kb = site.load(); site.generated(kb); "
+            "print('pydantic' in sys.modules)")
+    first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert (first.stdout.strip(), second.stdout.strip()) == ("True", "False")

@@ -13,19 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from . import versions
-
-PLATFORMS = ("linux-x86_64", "linux-aarch64", "windows-x86_64")
-SEGMENTS = ("datacenter", "workstation", "consumer", "embedded")
-ERROR_FAMILIES = (
-    "architecture",
-    "driver",
-    "build",
-    "containers",
-    "libraries",
-    "runtime",
-    "distributed",
-    "precision",
-)
+from .vocab import ERROR_FAMILIES, PLATFORMS, SEGMENTS
 
 _SOURCE_RE = re.compile(
     r"^(https://\S+"  # a URL

@@ -11,11 +11,14 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from . import query, versions
-from .model import PLATFORMS, KnowledgeBase
+from .vocab import PLATFORMS
+
+if TYPE_CHECKING:
+    from .model import KnowledgeBase
 
 PLATFORM_TITLE = {"linux-x86_64": "Linux x86_64", "linux-aarch64": "Linux aarch64",
                   "windows-x86_64": "Windows x86_64"}
@@ -479,8 +482,24 @@ def pages(kb: query.KB) -> list[Page]:
 
 def compat_json(kb: KnowledgeBase | query.KB) -> str:
     data = kb.data if isinstance(kb, query.KB) else kb
-    return json.dumps(data.model_dump(mode="json", exclude_none=True), indent=1, sort_keys=True,
-                      ensure_ascii=False) + "\n"
+    return json.dumps(plain(data), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def plain(value: Any) -> Any:
+    """A validated row (pydantic model or cached row) as JSON values, ``None`` fields left out: what
+    pydantic's ``model_dump(mode="json", exclude_none=True)`` gives, for both forms."""
+    fields = getattr(type(value), "model_fields", None)
+    if fields is not None:
+        pairs = ((k, getattr(value, k)) for k in fields)
+    elif hasattr(value, "_kind"):  # cache.Row
+        pairs = iter(value)
+    elif isinstance(value, list):
+        return [plain(v) for v in value]
+    elif isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items() if v is not None}
+    else:
+        return value
+    return {k: plain(v) for k, v in pairs if v is not None}
 
 
 def lookup_json(table: dict) -> str:

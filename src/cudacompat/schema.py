@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import ROOT, model
+from . import ROOT
 
 SCHEMA_PATH = ROOT / "data" / "compat.schema.json"
 
 
 def generate() -> str:
+    from . import model  # pydantic: only when the schema is generated
+
     schema = model.KnowledgeBase.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://cudacompat.github.io/compat.schema.json"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import ROOT, data_path, loader, query, render, schema
+from . import ROOT, cache, data_path, query, render, schema
 
 
 class BuildError(Exception):
@@ -22,11 +22,18 @@ class Generated:
 
 
 def load(path: Path | None = None) -> query.KB:
+    """The validated knowledge base, through :mod:`cudacompat.cache`: a file that validated before with
+    this very code is not validated again (``mkdocs serve`` rebuilds on every page edit); any other
+    file is, and its problems stop the build. ``CUDACOMPAT_NO_CACHE=1`` validates every time."""
     p = path or data_path()
     try:
-        return query.KB(loader.load(p, display=_display(p)))
-    except loader.InvalidData as e:
-        raise BuildError(f"{len(e.problems)} problem(s) in the knowledge base:\n{e}") from None
+        return query.KB(cache.load(p, display=_display(p)))
+    except Exception as e:
+        from .loader import InvalidData  # pydantic: only on the validating path
+
+        if isinstance(e, InvalidData):
+            raise BuildError(f"{len(e.problems)} problem(s) in the knowledge base:\n{e}") from None
+        raise
 
 
 def _display(p: Path) -> str:

@@ -1,0 +1,15 @@
+"""Closed vocabularies of the knowledge base, importable without pydantic (the cached CLI and the
+site build read them)."""
+
+PLATFORMS = ("linux-x86_64", "linux-aarch64", "windows-x86_64")
+SEGMENTS = ("datacenter", "workstation", "consumer", "embedded")
+ERROR_FAMILIES = (
+    "architecture",
+    "driver",
+    "build",
+    "containers",
+    "libraries",
+    "runtime",
+    "distributed",
+    "precision",
+)
