@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from .common import OUT, PY, ROOT, Runs, fresh, log, mkdocs_cmd, run_timed
+from .common import ENV, OUT, PY, ROOT, Runs, fresh, log, mkdocs_cmd, run_timed
 
 RUNS = 5  # of each build, interleaved
 
@@ -70,15 +70,13 @@ print(json.dumps({"import": c1 - c0, "load": c2 - c1, "generate": c3 - c2}))
 """
 
 
-def breakdown() -> dict[str, float]:
+def breakdown(env: dict) -> dict[str, float]:
     """CPU seconds of what the hook's on_config does, each step in a fresh process (median of 3)."""
     import json
     import statistics
     import subprocess
 
-    from .common import ENV
-
-    runs = [json.loads(subprocess.run([PY, "-c", BREAKDOWN], cwd=ROOT, env=ENV, capture_output=True, text=True,
+    runs = [json.loads(subprocess.run([PY, "-c", BREAKDOWN], cwd=ROOT, env=env, capture_output=True, text=True,
                                       check=True).stdout) for _ in range(3)]
     return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
 
@@ -94,18 +92,30 @@ def run() -> dict:
     for _ in range(3):
         run_timed([PY, "-m", "cudacompat", "generate", "--write", str(fresh(work / "gen"))], gen)
     config = prepare_hookless(work)
-    with_hook, without = Runs(), Runs()
-    for i in range(RUNS):  # interleaved, so that a change in the machine's load hits both alike
+    # the hook reads the knowledge base through cudacompat's validated-data cache: "cold" is a build
+    # with an empty cache directory (a fresh clone, CI, the first build after a data change), "warm"
+    # one whose data file validated before (mkdocs serve's rebuilds, a second build)
+    warm_env = {**ENV, "CUDACOMPAT_CACHE_DIR": str(fresh(work / "cache-warm"))}
+    run_timed(mkdocs_cmd(fresh(work / "site-hook")), Runs(), env=warm_env)  # fills the warm cache
+    with_hook, cold, without = Runs(), Runs(), Runs()
+    for i in range(RUNS):  # interleaved, so that a change in the machine's load hits all alike
         log(f"build overhead: run {i + 1}/{RUNS}")
-        run_timed(mkdocs_cmd(fresh(work / "site-hook")), with_hook)
+        cold_env = {**ENV, "CUDACOMPAT_CACHE_DIR": str(fresh(work / "cache-cold"))}
+        run_timed(mkdocs_cmd(fresh(work / "site-cold")), cold, env=cold_env)
+        run_timed(mkdocs_cmd(fresh(work / "site-hook")), with_hook, env=warm_env)
         run_timed(mkdocs_cmd(fresh(work / "site-nohook"), config), without)
-    steps = breakdown()
+    steps = breakdown({**ENV, "CUDACOMPAT_NO_CACHE": "1"})
+    steps_warm = breakdown(warm_env)
     a, b = _html_pages(work / "site-hook"), _html_pages(work / "site-nohook")
     overhead = (with_hook.median - without.median) / with_hook.median
     return {
         "runs": RUNS,
         "with_hook": with_hook,
+        "cold_hook": cold,
         "without_hook": without,
+        "steps_warm": steps_warm,
+        "cold_overhead": (cold.median - without.median) / cold.median,
+        "cold_cpu_overhead": (cold.cpu_median - without.cpu_median) / cold.cpu_median,
         "generate_cmd": gen,
         "steps": steps,
         "overhead": overhead,
