@@ -27,7 +27,9 @@ PY = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+# measured as in an ordinary install, where Python keeps compiled bytecode: this machine sets
+# PYTHONDONTWRITEBYTECODE, which makes every process recompile cudacompat's own modules
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"NO_MKDOCS_2_WARNING": "1"}
 
 
 def log(msg: str) -> None:
