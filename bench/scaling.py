@@ -22,7 +22,7 @@ import yaml
 from .common import ENV, OUT, PY, ROOT, Runs, fresh, log, mkdocs_cmd, run_timed
 
 FACTORS = (1, 10, 100)
-GEN_RUNS = 3  # at 1x and 10x; the 100x generation runs once (loading 30 MB of YAML takes a minute)
+GEN_RUNS = 5  # at 1x and 10x; the 100x generation runs once (loading 30 MB of YAML takes a minute)
 BUILD_RUNS = 3
 BUILD_100_LIMIT_S = 240  # run the 100x build only when the 10x build predicts less than this (if linear)
 BUILD_100_TIMEOUT_S = 300  # and stop it after this: it is not linear (see RESULTS.md)

@@ -107,6 +107,8 @@ def find_gpu(kb: KB, name: str) -> model.Gpu:
 def build_code(arch: model.ArchList, gpu_cc: str) -> str | None:
     """``native`` when the build has SASS that runs on this capability, ``ptx`` when it can only
     JIT PTX, ``None`` when it has neither."""
+    if gpu_cc in arch.sm:  # the exact target: always runs (the common case, checked first)
+        return "native"
     c = versions.cc(gpu_cc)
     if any(c.runs_cubin(versions.cc(s)) for s in arch.sm):
         return "native"
