@@ -1,4 +1,5 @@
-"""MkDocs adapter over cudacompat.site: load once, add generated pages, expand shortcodes."""
+"""MkDocs adapter over cudacompat.site: load once, add generated pages, expand shortcodes and
+resolve raw-HTML links through MkDocs' own File objects (right for every site variant)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from cudacompat import site
+from cudacompat.site import generate
 
 _kb = None
 _generated: list = []
@@ -17,10 +18,10 @@ def on_config(config):
     # data stops the build while an existing site directory is still untouched
     global _kb, _generated
     try:
-        _kb = site.load()
-        _generated = site.generated(_kb)
-        site.check_shortcodes(_kb, config.docs_dir)
-    except site.BuildError as e:
+        _kb = generate.load()
+        _generated = generate.generated(_kb)
+        generate.check_shortcodes(_kb, config.docs_dir)
+    except generate.BuildError as e:
         raise PluginError(str(e)) from None
 
 
@@ -28,8 +29,8 @@ def on_config(config):
 def on_files(files, config):
     for g in _generated:
         files.append(File.generated(config, g.path, content=g.content))
-    for nb in site.notebooks():  # rendered by mkdocs-jupyter; a real File, see toolchain notes
-        files.append(File(nb, src_dir=str(site.ROOT), dest_dir=config.site_dir,
+    for nb in generate.notebooks():  # rendered by mkdocs-jupyter; a real File, see toolchain notes
+        files.append(File(nb, src_dir=str(generate.ROOT), dest_dir=config.site_dir,
                           use_directory_urls=config.use_directory_urls))
     return files
 
@@ -37,7 +38,12 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     if page.file.src_uri.endswith(".ipynb"):
         return markdown
+
+    def url_of(path):
+        f = files.get_file_from_path(path)
+        return f.url_relative_to(page.file) if f is not None else None
+
     try:
-        return site.page_markdown(markdown, _kb, page.file.src_uri)
-    except site.BuildError as e:
+        return generate.page_markdown(markdown, _kb, page.file.src_uri, url_of)
+    except generate.BuildError as e:
         raise PluginError(str(e)) from None

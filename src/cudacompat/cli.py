@@ -1,4 +1,5 @@
-"""The ``cudacompat`` command. Every answer comes from :mod:`cudacompat.query`."""
+"""The ``cudacompat`` command: arguments in, an answer from :mod:`cudacompat.answers` worded by
+:mod:`cudacompat.text` out. Exit codes: 0 answered, 1 not found, 2 invalid data or usage."""
 
 from __future__ import annotations
 
@@ -8,24 +9,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-# imported lazily where needed, so that a query command starts fast: loader (YAML, validation),
+# imported lazily where needed, so that a query command starts fast: the loader (YAML, pydantic),
 # json, and the modules of the other commands
-from . import __version__, data_path, query
+from . import __version__, data_path
+from .answers.index import KB, QueryError
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_INVALID = 0, 1, 2
 
 
-def _load(path: str | None, cached: bool = False) -> query.KB:
-    """The validated knowledge base. ``cached``: through :mod:`cudacompat.cache`, whose rows are
-    read-only attribute records, not pydantic models; for the commands that only query them."""
+def _load(path: str | None, cached: bool = False) -> KB:
+    """The validated knowledge base; ``cached``: through :mod:`cudacompat.kb.cache` (the commands that
+    only query it)."""
     p = Path(path) if path else data_path()
     if cached:
-        from . import cache
+        from .kb import cache
 
-        return query.KB(cache.load(p, display=_display(p)))
-    from . import loader
+        return KB(cache.load(p, display=_display(p)))
+    from .kb.load import load
 
-    return query.KB(loader.load(p, display=_display(p)))
+    return KB(load(p, display=_display(p)))
 
 
 def _display(p: Path) -> str:
@@ -45,84 +47,15 @@ def _emit(obj: Any, as_json: bool, text: Callable[[Any], str]) -> None:
         sys.stdout.write(text(obj).rstrip("\n") + "\n")
 
 
-# --- text renderings --------------------------------------------------------------------------
-
-def _gpu_text(r: dict) -> str:
-    lines = [f"{r['name']}: compute capability {r['compute_capability']} ({r['sm']}), "
-             f"{r['architecture']}, {r['segment']}"]
-    if r["smi_names"]:
-        lines.append("nvidia-smi prints: " + "; ".join(r["smi_names"]))
-
-    def group(rows: list[dict]) -> list[str]:
-        by: dict[tuple, list[str]] = {}
-        for b in rows:
-            by.setdefault((b["variant"], b["platform"]), []).append(b["torch"])
-        return [f"  {v:<7} {p:<15} {', '.join(ts)}" for (v, p), ts in sorted(by.items())]
-
-    lines.append(f"native code ({len(r['builds']['native'])} builds):")
-    lines += group(r["builds"]["native"]) or ["  none"]
-    lines.append(f"PTX only, JIT-compiled at start ({len(r['builds']['ptx_only'])} builds):")
-    lines += group(r["builds"]["ptx_only"]) or ["  none"]
-    lines.append(f"no code for {r['sm']} ({len(r['no_code'])} builds):")
-    lines += group(r["no_code"]) or ["  none"]
-    return "\n".join(lines)
-
-
-def _torch_text(r: dict) -> str:
-    py = r["python"]
-    lines = [f"torch {r['version']}" + (f" ({r['date']})" if r["date"] else "")
-             + (f", Python {py['min']}–{py['max'] or '…'}" if py else "")]
-    for v in r["variants"]:
-        lines.append(f"  {v['variant']:<7} CUDA {v['cuda'] or '-':<5} cuDNN {v['cudnn'] or '-':<11} "
-                     f"NCCL {v['nccl'] or '-':<8}{'  (PyPI default on Linux x86_64)' if v['default'] else ''}")
-        lines.append(f"          {v['install']}")
-        for plat, a in v["arch"].items():
-            sm = " ".join(f"sm_{s.replace('.', '')}" for s in a["sm"])
-            ptx = " ".join(f"compute_{p.replace('.', '')}" for p in a["ptx"])
-            lines.append(f"          {plat:<15} {sm}" + (f"  + PTX {ptx}" if ptx else ""))
-    return "\n".join(lines)
-
-
-def _cuda_text(r: dict) -> str:
-    md, mvc = r["min_driver"], r["minor_version_compat_min_driver"] or {}
-    lines = [f"CUDA {r['version']} ({r['release']} {r['release_name']})",
-             f"  toolkit minimum driver:           Linux {md['linux'] or 'n/a'}, Windows {md['windows'] or 'n/a'}",
-             f"  minor-version compatibility from: Linux {mvc.get('linux') or 'n/a'}, Windows {mvc.get('windows') or 'n/a'}"]
-    if r["arch_range"]:
-        lines.append(f"  compiles for: {r['arch_range']['min_sm']} .. {r['arch_range']['max_sm']}")
-    for rel in r["releases"]:
-        lines.append(f"  {rel['version']:<8} {rel['name']:<10} Linux ≥ {rel['min_driver']['linux'] or 'n/a'}, "
-                     f"Windows ≥ {rel['min_driver']['windows'] or 'n/a'}")
-    return "\n".join(lines)
-
-
-def _wir_text(r: dict) -> str:
-    g = r["gpu"]
-    lines = [f"{g['name']} ({g['sm']}, {g['architecture']}) with driver {r['driver']} on {r['platform']}"
-             + (f", Python {r['python']}" if r["python"] else ""), "", "Works (newest first):"]
-    for o in r["options"]:
-        tags = [o["code"] if o["code"] == "ptx" else "", "minor-version compat" if o["minor_version_compat"] else ""]
-        tag = ", ".join(t for t in tags if t)
-        lines.append(f"  {o['torch']:<8} {o['variant']:<6} {o['install']}" + (f"   [{tag}]" if tag else ""))
-    if not r["options"]:
-        lines.append("  nothing in the knowledge base")
-    lines += ["", "Does not work:"]
-    for x in r["rejected"]:
-        lines.append(f"  {x['torch']:<8} {x['variant']:<6} {x['detail']}")
-    if r["unknown"]:
-        lines += ["", f"Not recorded ({len(r['unknown'])} builds): arch lists for {r['platform']} are a known gap."]
-    return "\n".join(lines)
-
-
 # --- commands ---------------------------------------------------------------------------------
 
 def cmd_check(a: argparse.Namespace) -> int:
-    from . import loader  # never the cache: check always reads and validates the file
+    from .kb.load import InvalidData, load  # never the cache: check always reads and validates the file
 
     path = Path(a.file) if a.file else data_path()
     try:
-        kb = loader.load(path, display=_display(path))
-    except loader.InvalidData as e:
+        kb = load(path, display=_display(path))
+    except InvalidData as e:
         for p in e.problems:
             print(p.github() if a.format == "github" else str(p), file=sys.stdout if a.format == "github" else sys.stderr)
         print(f"{len(e.problems)} problem(s) in {_display(path)}", file=sys.stderr)
@@ -133,26 +66,39 @@ def cmd_check(a: argparse.Namespace) -> int:
 
 
 def cmd_gpu(a):
-    return _query(a, lambda kb: query.gpu_report(kb, a.name), _gpu_text)
+    from .answers.gpus import gpu_report
+    from .text.terminal import gpu_text
+
+    return _query(a, lambda kb: gpu_report(kb, a.name), gpu_text)
 
 
 def cmd_torch(a):
-    return _query(a, lambda kb: query.torch_report(kb, a.version), _torch_text)
+    from .answers.releases import torch_report
+    from .text.terminal import torch_text
+
+    return _query(a, lambda kb: torch_report(kb, a.version), torch_text)
 
 
 def cmd_cuda(a):
-    return _query(a, lambda kb: query.cuda_report(kb, a.version), _cuda_text)
+    from .answers.cuda import cuda_report
+    from .text.terminal import cuda_text
+
+    return _query(a, lambda kb: cuda_report(kb, a.version), cuda_text)
 
 
 def cmd_wir(a):
-    return _query(a, lambda kb: query.will_it_run(kb, a.gpu, a.driver, a.os, a.python), _wir_text)
+    from .answers.will_it_run import will_it_run
+    from .text.verdicts import will_it_run_json, will_it_run_text
+
+    return _query(a, lambda kb: will_it_run_json(will_it_run(kb, a.gpu, a.driver, a.os, a.python)),
+                  will_it_run_text)
 
 
-def _query(a: argparse.Namespace, fn: Callable[[query.KB], dict], text: Callable[[dict], str]) -> int:
+def _query(a: argparse.Namespace, fn: Callable[[KB], dict], text: Callable[[dict], str]) -> int:
     kb = _load(a.data, cached=True)
     try:
         result = fn(kb)
-    except query.QueryError as e:
+    except QueryError as e:
         if a.json:
             _emit({"error": str(e), "suggestions": e.suggestions}, True, str)
         else:
@@ -165,7 +111,7 @@ def _query(a: argparse.Namespace, fn: Callable[[query.KB], dict], text: Callable
 
 
 def cmd_schema(a: argparse.Namespace) -> int:
-    from . import schema
+    from .kb import schema
 
     if a.mode == "check":
         if schema.check():
@@ -182,17 +128,17 @@ def cmd_schema(a: argparse.Namespace) -> int:
 
 
 def cmd_generate(a: argparse.Namespace) -> int:
-    from . import site
+    from .site import generate
 
     kb = _load(a.data)
     out = Path(a.dir)
     if a.mode == "write":
-        files = site.write(kb, out)
+        files = generate.write(kb, out)
         print(f"wrote {len(files)} files under {out}")
         return EXIT_OK
-    drift = site.check(kb, out)
-    for d in drift:
-        print(f"{out / d}: differs from what the knowledge base generates", file=sys.stderr)
+    drift = generate.check(kb, out)
+    for _path, diff in drift:
+        sys.stdout.write(diff)
     if drift:
         print(f"{len(drift)} file(s) out of date: run `cudacompat generate --write {out}`", file=sys.stderr)
         return EXIT_INVALID
@@ -201,7 +147,7 @@ def cmd_generate(a: argparse.Namespace) -> int:
 
 
 def cmd_linkcheck(a: argparse.Namespace) -> int:
-    from . import linkcheck
+    from .site import linkcheck
 
     problems = linkcheck.check(Path(a.site))
     for p in problems:
@@ -213,31 +159,20 @@ def cmd_linkcheck(a: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _explain_text(r: dict) -> str:
-    if not r["matches"]:
-        return "No catalogued error matches this text. Search the guide, or open an issue with the message."
-    out = []
-    for i, m in enumerate(r["matches"]):
-        out += [f"{'' if i == 0 else chr(10)}[{m['family']}] {m['title']}", f"  page:    {m['page']}"]
-        if m["params"]:
-            out.append("  found:   " + ", ".join(f"{k}={v}" for k, v in m["params"].items()))
-        out += [f"  cause:   {m['cause']}", f"  confirm: {m['confirm']}", f"  fix:     {m['fix']}"]
-        out += [f"  {line}" for line in m["personalised"]]
-    return "\n".join(out)
-
-
 def cmd_explain(a: argparse.Namespace) -> int:
-    from . import troubleshoot
+    from .answers.explain import explain
+    from .text.explain import explain_json, explain_text
 
     text = " ".join(a.text) if a.text else sys.stdin.read()
     kb = _load(a.data, cached=True)
-    r = troubleshoot.explain(kb, text)
-    _emit(r, a.json, _explain_text)
+    r = explain_json(explain(kb, text))
+    _emit(r, a.json, explain_text)
     return EXIT_OK if r["matches"] else EXIT_NOT_FOUND
 
 
 def cmd_verify(a: argparse.Namespace) -> int:
-    from . import evidence, verify, versions
+    from . import versions
+    from .wheels import evidence, verify
 
     kb = _load(a.data)
     if a.report:
@@ -272,7 +207,7 @@ def cmd_verify(a: argparse.Namespace) -> int:
 
 
 def cmd_snippet_images(a: argparse.Namespace) -> int:
-    from .verify import snippet_images
+    from .wheels.verify import snippet_images
 
     images = snippet_images(_load(a.data).data)
     if a.compact:
@@ -285,25 +220,24 @@ def cmd_snippet_images(a: argparse.Namespace) -> int:
 
 
 def cmd_stats(a: argparse.Namespace) -> int:
-    from .stats import stats
+    from .answers.coverage import stats
+    from .text.terminal import stats_text
 
     kb = _load(a.data, cached=True)
-    _emit(stats(kb), a.json, lambda r: "\n".join(
-        [f"{k}: {v}" for k, v in r["counts"].items()] + [f"newest {k}: {v}" for k, v in r["newest"].items()]
-        + [f"sources {k}: {v}" for k, v in r["sources_by_kind"].items()]))
+    _emit(stats(kb), a.json, stats_text)
     return EXIT_OK
 
 
 def cmd_new_release(a: argparse.Namespace) -> int:
-    from . import newrelease
+    from .wheels import newrelease
 
     return newrelease.run(a)
 
 
 def cmd_doctor(a: argparse.Namespace) -> int:
-    from . import doctor
+    from .doctor import command
 
-    return doctor.command(_load(a.data, cached=True), a)
+    return command(_load(a.data, cached=True), a)
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -353,7 +287,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     if command and not command.startswith("-") and command != "new-release":  # its module (wheels, YAML) only when needed
         add("new-release", cmd_new_release, "draft a torch release's rows from its published wheels", json_=False)
     else:
-        from .newrelease import HELP, arguments
+        from .wheels.newrelease import HELP, arguments
         arguments(add("new-release", cmd_new_release, HELP, json_=False))
     sp = add("generate", cmd_generate, "write the generated pages without MkDocs, or check a copy for drift",
              json_=False)
@@ -384,8 +318,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as e:
-        loader = sys.modules.get("cudacompat.loader")  # InvalidData can only come from a loaded loader
-        if loader is None or not isinstance(e, loader.InvalidData):
+        from .kb.problems import InvalidData
+
+        if not isinstance(e, InvalidData):
             raise
         for p in e.problems:
             print(p, file=sys.stderr)

@@ -1,0 +1,1 @@
+"""Pure answers over the knowledge base: data and reason codes, never sentences."""

@@ -1,0 +1,45 @@
+"""Which builds carry code for a GPU."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import versions
+from .index import KB, find_gpu
+
+
+def build_code(arch: Any, gpu_cc: str) -> str | None:
+    """``native`` when the build has SASS that runs on this capability, ``ptx`` when it can only
+    JIT PTX, ``None`` when it has neither."""
+    if gpu_cc in arch.sm:  # the exact target: always runs (the common case, checked first)
+        return "native"
+    c = versions.cc(gpu_cc)
+    if any(c.runs_cubin(versions.cc(s)) for s in arch.sm):
+        return "native"
+    if any(c.jits_ptx(versions.cc(p)) for p in arch.ptx):
+        return "ptx"
+    return None
+
+
+def gpu_report(kb: KB, name: str) -> dict[str, Any]:
+    g = find_gpu(kb, name)
+    native, ptx, none = [], [], []
+    for t in kb.releases:
+        for v in t.variants:
+            for plat, al in v.platforms.items():
+                row = {"torch": t.version, "variant": v.variant, "platform": plat}
+                code = build_code(al, g.compute_capability)
+                (native if code == "native" else ptx if code == "ptx" else none).append(row)
+    return {
+        "name": g.name,
+        "id": g.id,
+        "smi_names": list(g.smi_names),
+        "aliases": list(g.aliases),
+        "compute_capability": g.compute_capability,
+        "sm": versions.sm_name(g.compute_capability),
+        "architecture": kb.architecture_name(g.architecture),
+        "segment": g.segment,
+        "builds": {"native": native, "ptx_only": ptx},
+        "no_code": none,
+        "sources": list(g.sources),
+    }

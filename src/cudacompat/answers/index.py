@@ -1,0 +1,83 @@
+"""The knowledge base with the indexes the answers need, and the error they raise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from .. import versions
+from . import names
+
+
+class QueryError(Exception):
+    """A question the knowledge base cannot answer; ``suggestions`` lists near matches."""
+
+    def __init__(self, message: str, suggestions: list[str] | None = None):
+        super().__init__(message)
+        self.suggestions = suggestions or []
+
+
+@dataclass(frozen=True, eq=False)
+class KB:
+    """The validated knowledge base (:class:`cudacompat.kb.rows.Row`) with its indexes."""
+
+    data: Any
+
+    @cached_property
+    def arch(self) -> dict[str, Any]:
+        return {a.id: a for a in self.data.architectures}
+
+    @cached_property
+    def toolkits(self) -> dict[str, Any]:
+        return {c.version: c for c in self.data.cuda}
+
+    @cached_property
+    def majors(self) -> dict[int, Any]:
+        return {m.major: m for m in self.data.cuda_majors}
+
+    @cached_property
+    def releases(self) -> list[Any]:
+        """Newest first."""
+        return sorted(self.data.torch, key=lambda t: versions.parse(t.version), reverse=True)
+
+    @cached_property
+    def gpus(self) -> dict[str, Any]:
+        return {g.id: g for g in self.data.gpus}
+
+    @cached_property
+    def gpu_cc(self) -> dict[str, str]:
+        return {g.id: g.compute_capability for g in self.data.gpus}
+
+    @cached_property
+    def gpu_name(self) -> dict[str, str]:
+        return {g.id: g.name for g in self.data.gpus}
+
+    @cached_property
+    def gpu_index(self) -> dict[str, str]:
+        """Normalised GPU name -> GPU id (see :mod:`cudacompat.answers.names`)."""
+        return names.index((g.id, [g.name, *g.smi_names, *g.aliases, g.id]) for g in self.data.gpus)
+
+    @cached_property
+    def _images(self) -> dict[tuple[str, str], list[Any]]:
+        out: dict[tuple[str, str], list[Any]] = {}
+        for i in self.data.images:
+            out.setdefault((i.torch, i.variant), []).append(i)
+        return out
+
+    def images_for(self, torch: str, variant: str) -> list[Any]:
+        return list(self._images.get((torch, variant), ()))
+
+    def architecture_name(self, arch_id: str) -> str:
+        a = self.arch.get(arch_id)
+        return a.name if a else arch_id
+
+
+def find_gpu(kb: KB, name: str) -> Any:
+    """Forgiving lookup: ``4090``, ``RTX 4090`` and ``NVIDIA GeForce RTX 4090 24GB`` find one GPU."""
+    gid, near = names.resolve(kb.gpu_index, kb.gpu_cc, kb.gpu_name, name)
+    if gid is not None:
+        return kb.gpus[gid]
+    if not names.normalise(name):
+        raise QueryError(f"{name!r} is not a GPU name")
+    raise QueryError(f"no GPU named {name!r} in the knowledge base", near)

@@ -1,0 +1,49 @@
+"""Checks of architectures and GPUs."""
+
+from __future__ import annotations
+
+from ... import versions
+from . import Context, check
+
+
+@check("cc-in-one-architecture")
+def cc_in_one_architecture(ctx: Context):
+    """A compute capability belongs to one architecture."""
+    owner: dict[tuple[int, int], str] = {}
+    for i, a in ctx.rows["architectures"]:
+        for j, c in enumerate(a.compute_capabilities):
+            k = (versions.cc(c).major, versions.cc(c).minor)
+            if k in owner and owner[k] != a.id:
+                yield ("architectures", i, "compute_capabilities", j), \
+                    f"compute capability {c} is already listed under {owner[k]!r}"
+            owner[k] = a.id
+
+
+@check("gpu-architecture")
+def gpu_architecture(ctx: Context):
+    """A GPU names a known architecture, and its compute capability is one of that architecture's."""
+    arch_ccs = {a.id: set(a.compute_capabilities) for _, a in ctx.rows["architectures"]}
+    declared = ctx.declared_ids("architectures")
+    for i, g in ctx.rows["gpus"]:
+        if g.architecture not in arch_ccs:
+            if g.architecture not in declared:
+                yield ("gpus", i, "architecture"), (f"unknown architecture {g.architecture!r}; expected one of: "
+                                                    + ", ".join(sorted(arch_ccs)))
+        elif g.compute_capability not in arch_ccs[g.architecture]:
+            yield ("gpus", i, "compute_capability"), (
+                f"compute capability {g.compute_capability} is not one of {g.architecture}'s "
+                f"({', '.join(sorted(arch_ccs[g.architecture], key=versions.cc))})")
+
+
+@check("gpu-names-unique")
+def gpu_names_unique(ctx: Context):
+    """No two GPUs share a name or an nvidia-smi name (case-insensitive)."""
+    names: dict[str, tuple[int, str]] = {}
+    for i, g in ctx.rows["gpus"]:
+        for field, values in (("name", [g.name]), ("smi_names", g.smi_names)):
+            for j, n in enumerate(values):
+                key = n.casefold()
+                if key in names and names[key][0] != i:
+                    p = ("gpus", i, field) if field == "name" else ("gpus", i, field, j)
+                    yield p, f"name {n!r} is already used by {names[key][1]!r}"
+                names.setdefault(key, (i, g.id))

@@ -1,0 +1,61 @@
+"""Checks that hold across sections: unique ids, references between rows, evidence files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ... import versions
+from . import Context, check
+
+
+@check("ids-unique")
+def ids_unique(ctx: Context):
+    """Within a section, every id appears once."""
+    for section, items in ctx.rows.items():
+        seen: dict[str, int] = {}
+        for i, row in items:
+            rid = getattr(row, "id", None)
+            if rid is None:
+                continue
+            if rid in seen:
+                line = ctx.doc.where((section, seen[rid]))[0]
+                yield (section, i, "id"), f"duplicate id {rid!r} (first at line {line}); ids must be unique"
+            else:
+                seen[rid] = i
+
+
+@check("image-builds-exist")
+def image_builds_exist(ctx: Context):
+    """Every image names a torch release and variant of the knowledge base."""
+    builds = {(t.version, v.variant) for _, t in ctx.rows["torch"] for v in t.variants}
+    releases = {versions.parse(t.version) for _, t in ctx.rows["torch"]}
+    for i, im in ctx.rows["images"]:
+        if (im.torch, im.variant) not in builds:
+            known = versions.parse(im.torch) in releases
+            yield (("images", i, "variant" if known else "torch"),
+                   f"no torch {im.torch} {im.variant} build in the knowledge base"
+                   if known else f"unknown torch release {im.torch}")
+
+
+@check("evidence-files-exist")
+def evidence_files_exist(ctx: Context):
+    """Every ``evidence:`` source names a file that exists under data/evidence/."""
+    root = ctx.file.resolve().parent.parent
+    for section, items in ctx.rows.items():
+        for i, row in items:
+            for path, src in sources_of(row, (section, i)):
+                if src.startswith("evidence:") and not (root / src.removeprefix("evidence:")).is_file():
+                    yield path, f"evidence file {src.removeprefix('evidence:')} does not exist"
+
+
+def sources_of(obj: Any, path: tuple) -> Iterable[tuple[tuple, str]]:
+    """Every source string in a row, with its path."""
+    for j, s in enumerate(getattr(obj, "sources", None) or []):
+        yield path + ("sources", j), s
+    for j, v in enumerate(getattr(obj, "variants", None) or []):
+        yield from sources_of(v, path + ("variants", j))
+    platforms = getattr(obj, "platforms", None)
+    if isinstance(platforms, dict):
+        for plat, al in platforms.items():
+            yield from sources_of(al, path + ("platforms", plat))

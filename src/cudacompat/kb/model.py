@@ -1,0 +1,261 @@
+"""The typed model of ``data/compat.yaml``.
+
+Each row type is a pydantic model that forbids unknown keys and checks the shape of every
+value; cross-record invariants (references, ranges, orderings) live in :mod:`cudacompat.validate`.
+The JSON Schema committed as ``data/compat.schema.json`` is generated from these classes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from .. import versions
+from .vocab import ERROR_FAMILIES, PLATFORMS, SEGMENTS
+
+_SOURCE_RE = re.compile(
+    r"^(https://\S+"  # a URL
+    r"|[A-Za-z0-9][\w.-]*/[\w.-]+:[^\s@]+(@[0-9a-f]{7,40})?"  # owner/repo:path[@commit]
+    r"|evidence:data/evidence/[\w./+-]+\.json)$"  # measured evidence kept in the repo
+)
+
+
+def _source(value: str) -> str:
+    if not _SOURCE_RE.match(value):
+        raise ValueError(
+            "a source must be an https:// URL, owner/repo:path[@commit] or "
+            "evidence:data/evidence/<file>.json"
+        )
+    return value
+
+
+def _version(value: str) -> str:
+    if value != value.strip():  # packaging accepts " 2.7.1\n"; page paths and links must not
+        raise ValueError(f"{value!r} has spaces or line breaks around it")
+    try:
+        versions.parse(value)
+    except versions.InvalidVersion:
+        raise ValueError(f"{value!r} is not a version; expected e.g. \"12.8\" or \"2.7.1\"") from None
+    return value
+
+
+def _driver(value: str) -> str:
+    try:
+        versions.driver(value)
+    except versions.InvalidVersion as e:
+        raise ValueError(str(e)) from None
+    return value
+
+
+def _cc(value: str) -> str:
+    versions.cc(value)  # raises ValueError with the expected form
+    if value != value.strip() or value.startswith(("sm_", "compute_")):
+        raise ValueError(f"{value!r}: write compute capabilities as \"8.6\", not sm_86")
+    return value
+
+
+# ids become page paths and anchors (architectures/<id>/, #<id>): no "/" (a path could leave the
+# site directory) and no ":" (a link to "<id>.md" must not read as a URL scheme such as javascript:)
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.+_-]*$", max_length=120)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+Version = Annotated[str, AfterValidator(_version)]
+DriverVersion = Annotated[str, AfterValidator(_driver)]
+ComputeCapability = Annotated[str, AfterValidator(_cc)]
+Date = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+Source = Annotated[str, AfterValidator(_source)]
+Sources = Annotated[list[Source], Field(min_length=1)]
+
+
+class Row(BaseModel):
+    """Common to every row: at least one primary source."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
+
+    sources: Sources = Field(description="Primary sources: URL, owner/repo:path[@commit] or evidence:…")
+    confidence: Literal["high", "medium"] = Field(
+        "high", description="medium when only secondary or indirect sources exist"
+    )
+    notes: Text | None = None
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
+
+
+class Architecture(Row):
+    id: Id
+    name: Text
+    compute_capabilities: Annotated[list[ComputeCapability], Field(min_length=1)]
+
+
+class Gpu(Row):
+    id: Id
+    name: Text = Field(description="NVIDIA's product name")
+    smi_names: list[Text] = Field(
+        default_factory=list, description="exactly as nvidia-smi prints it (seen in a cited log)"
+    )
+    aliases: list[Text] = Field(default_factory=list, description="short spellings people type")
+    compute_capability: ComputeCapability
+    architecture: Id
+    segment: Literal[SEGMENTS]
+
+
+class DriverMin(Strict):
+    linux: DriverVersion | None = None
+    windows: DriverVersion | None = None
+
+
+class CudaRelease(Strict):
+    version: Version
+    name: Text = Field(description="GA, Update 1, …")
+    date: Date | None = None
+    min_driver: DriverMin
+
+
+class CCRange(Strict):
+    min: ComputeCapability
+    max: ComputeCapability
+
+
+class OpenCCRange(Strict):
+    min: ComputeCapability
+    max: ComputeCapability | None = Field(None, description="absent: this and later")
+
+
+class VersionRange(Strict):
+    min: Version
+    max: Version | None = None
+
+
+class Cuda(Row):
+    id: Id
+    version: Version = Field(description="toolkit minor version, e.g. 12.8")
+    releases: Annotated[list[CudaRelease], Field(min_length=1)]
+    arch_range: CCRange | None = None
+
+
+class CudaMajor(Row):
+    id: Id
+    major: int
+    minor_version_compat_min_driver: DriverMin
+    forward_compat: Text | None = None
+
+
+class Cudnn(Row):
+    id: Id
+    version: Version
+    cuda: list[VersionRange] = Field(default_factory=list)
+    compute_capability: OpenCCRange | None = None
+    min_driver: DriverMin | None = None
+
+
+class Nccl(Row):
+    id: Id
+    version: Version
+    date: Date | None = None
+
+
+class ArchList(Strict):
+    sm: list[ComputeCapability] = Field(default_factory=list, description="native code (SASS)")
+    ptx: list[ComputeCapability] = Field(default_factory=list, description="PTX the driver can JIT")
+    sources: Sources
+    confidence: Literal["high", "medium"] = "high"
+    notes: Text | None = None
+
+
+class Variant(Row):
+    variant: Annotated[str, StringConstraints(pattern=r"^(cpu|cu\d{3}|rocm\d+(\.\d+)*|xpu)$")]
+    cuda: Version | None = None
+    cuda_runtime: Version | None = Field(
+        None, description="the runtime the wheel pins: nvidia-cuda-runtime-cu1X's version, or (2.11 on) "
+        "the release of the cuda-toolkit metapackage required with its cudart extra")
+    cudnn: Version | None = None
+    nccl: Version | None = None
+    index: Annotated[str, StringConstraints(pattern=r"^(pypi|https://\S+)$")] = Field(
+        description="'pypi' or the index URL"
+    )
+    default: bool = Field(False, description="what plain `pip install torch==X` gets on Linux x86_64")
+    python: VersionRange | None = None
+    platforms: dict[Literal[PLATFORMS], ArchList] = Field(default_factory=dict)
+
+
+class Torch(Row):
+    id: Id
+    version: Version
+    date: Date | None = None
+    python: VersionRange | None = None
+    variants: list[Variant] = Field(default_factory=list)
+
+
+class Image(Row):
+    id: Text
+    tag: Annotated[str, StringConstraints(pattern=r"^[\w][\w.-]{0,127}$")]
+    flavor: Literal["runtime", "devel"]
+    torch: Version
+    variant: str
+    cudnn: Text | None = None
+    platforms: list[Text] = Field(default_factory=list)
+    snippets: bool = Field(False, description="run the snippet suite inside this image in CI")
+
+
+class Ngc(Row):
+    id: Text
+    release: Annotated[str, StringConstraints(pattern=r"^\d{2}\.\d{2}$")]
+    torch: Text | None = Field(None, description="as the release notes print it; absent when not sourced")
+    cuda: Version | None = None
+    cudnn: Version | None = None
+    nccl: Version | None = None
+    python: Version | None = None
+    ubuntu: Text | None = None
+    min_driver: DriverMin | None = None
+    forward_compat_drivers: list[Text] = Field(default_factory=list)
+
+
+class ErrorEntry(Row):
+    id: Id
+    family: Literal[ERROR_FAMILIES]
+    title: Text
+    messages: Annotated[list[Text], Field(min_length=1)]
+    pattern: Text
+    cause: Text
+    confirm: Text
+    fix: Text
+    see: list[Literal["arch-support", "release-matrix", "cuda-drivers", "images", "gpus"]] = Field(
+        default_factory=list
+    )
+    threads: list[Annotated[str, StringConstraints(pattern=r"^https://\S+$")]] = Field(
+        default_factory=list
+    )
+
+
+class Announcement(Row):
+    """A removal from PyTorch's official builds as it was announced (before or at the release); what the
+    builds then measured to contain is compared with it (:func:`cudacompat.query.announcement_status`)."""
+
+    id: Id
+    kind: Literal["cuda", "architecture", "python"]
+    subject: Text = Field(description='cuda: a toolkit "12.6"; architecture: a compute capability "7.0"; '
+                          'python: "3.9"')
+    torch: Version = Field(description="the first release announced to ship without it")
+    variant: Annotated[str, StringConstraints(pattern=r"^cu\d{3}$")] | None = Field(
+        None, description="architecture drops limited to one build variant")
+    announced: Date | None = Field(None, description="when the source was posted")
+    summary: Text
+
+
+class KnowledgeBase(Strict):
+    """The whole of ``data/compat.yaml``."""
+
+    architectures: list[Architecture] = Field(default_factory=list)
+    gpus: list[Gpu] = Field(default_factory=list)
+    cuda: list[Cuda] = Field(default_factory=list)
+    cuda_majors: list[CudaMajor] = Field(default_factory=list)
+    cudnn: list[Cudnn] = Field(default_factory=list)
+    nccl: list[Nccl] = Field(default_factory=list)
+    torch: list[Torch] = Field(default_factory=list)
+    images: list[Image] = Field(default_factory=list)
+    ngc: list[Ngc] = Field(default_factory=list)
+    errors: list[ErrorEntry] = Field(default_factory=list)
+    announcements: list[Announcement] = Field(default_factory=list)

@@ -1,0 +1,1 @@
+"""Every sentence a person reads: terminal, Markdown and the browser's templates."""

@@ -1,0 +1,1 @@
+"""Published wheels: reading them, downloading, evidence, verification, drafting new releases."""
