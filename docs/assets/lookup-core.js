@@ -200,7 +200,7 @@
     if (m) out.driver = m[1];
     var lines = t.split(/\r?\n/);
     for (var i = 0; i < lines.length && !out.gpu; i++) {
-      m = lines[i].match(/^\|[ \t]*[0-9]+[ \t]+([^ \t\n\r\u2028\u2029](?:[^\n\r\u2028\u2029]{0,120}?[^ \t\n\r\u2028\u2029])?)[ \t]+(?:On|Off)[ \t]+\|/);
+      m = lines[i].match(/^[ \t]*\|[ \t]*[0-9]+[ \t]+([^ \t\n\r\u2028\u2029](?:[^\n\r\u2028\u2029]{0,120}?[^ \t\n\r\u2028\u2029])?)[ \t]+(?:On|Off|N\/A|WDDM|TCC)[ \t]*\|/);
       if (m) out.gpu = m[1];
     }
     if (!out.gpu || !out.driver) {

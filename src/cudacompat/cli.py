@@ -60,7 +60,7 @@ def cmd_check(a: argparse.Namespace) -> int:
             print(p.github() if a.format == "github" else str(p), file=sys.stdout if a.format == "github" else sys.stderr)
         print(f"{len(e.problems)} problem(s) in {_display(path)}", file=sys.stderr)
         return EXIT_INVALID
-    counts = {k: len(v) for k, v in kb if isinstance(v, list)}
+    counts = {k: len(v) for k, v in kb if isinstance(v, (list, tuple))}
     print(f"{_display(path)}: OK (" + ", ".join(f"{v} {k}" for k, v in counts.items()) + ")")
     return EXIT_OK
 

@@ -9,8 +9,8 @@ import re
 MAX_SMI = 64 * 1024
 # the same patterns in both languages: ASCII digits, explicit blanks, no line terminators in a row
 _DRIVER_LINE = re.compile(r"(?:Driver|KMD) Version:[ \t]*([0-9]{3}(?:\.[0-9]{1,3}){0,2})")
-_GPU_ROW = re.compile(r"\|[ \t]*[0-9]+[ \t]+([^ \t\n\r\u2028\u2029](?:[^\n\r\u2028\u2029]{0,120}?"
-                      r"[^ \t\n\r\u2028\u2029])?)[ \t]+(?:On|Off)[ \t]+\|")
+_GPU_ROW = re.compile(r"[ \t]*\|[ \t]*[0-9]+[ \t]+([^ \t\n\r\u2028\u2029](?:[^\n\r\u2028\u2029]{0,120}?"
+                      r"[^ \t\n\r\u2028\u2029])?)[ \t]+(?:On|Off|N/A|WDDM|TCC)[ \t]*\|")
 _DRIVER = re.compile(r"[0-9]{3}(?:\.[0-9]{1,3}){0,2}")
 
 

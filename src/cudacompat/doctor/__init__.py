@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..answers.index import KB
+from . import report
 from .checks import Verdict, diagnose
 from .facts import Facts, Unreadable, build
 from .probes import Reader, collect
-from .report import render_markdown, render_text, report
 
 
 def run(kb: KB, reader: Any | None = None, python: str | None = None,
@@ -34,12 +34,12 @@ def command(kb: KB, a: Any) -> int:
     the report is the answer, whatever it finds."""
     facts, verdicts, unreadable = run(kb, python=getattr(a, "python", None), image=getattr(a, "image", None))
     if getattr(a, "json", False):
-        json.dump(report(facts, verdicts, unreadable), sys.stdout, indent=1, ensure_ascii=False)
+        json.dump(report.report(facts, verdicts, unreadable), sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
     elif getattr(a, "markdown", False):
-        sys.stdout.write(render_markdown(facts, verdicts))
+        sys.stdout.write(report.render_markdown(facts, verdicts))
     else:
-        sys.stdout.write(render_text(facts, verdicts, unreadable, use_color(sys.stdout, os.environ)))
+        sys.stdout.write(report.render_text(facts, verdicts, unreadable, use_color(sys.stdout, os.environ)))
     return 0
 
 

@@ -1,0 +1,131 @@
+"""One answer, computed once: the JavaScript the site ships (run by node) gives the same answers,
+reasons, sentences and commands as the Python over thousands of inputs people really type: GPU
+names as typed and as printed (partial, misspelt, with memory sizes, cut by nvidia-smi), every
+compute capability with real driver versions on both OSes and several Pythons, recorded
+nvidia-smi banners, and pasted error logs of one and two messages."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from pathlib import Path
+
+import pytest
+
+from cudacompat.answers import commands, names
+from cudacompat.answers.explain import explain
+from cudacompat.answers.smi_paste import parse_paste
+from cudacompat.answers.will_it_run import will_it_run
+from cudacompat.site import browser
+from cudacompat.text.templates import fill
+from cudacompat.text.verdicts import notes, rejection
+from tests.conftest import FIXTURES, run_node
+
+DRIVERS = ["418.39", "450.80.02", "470.57.02", "520.61.05", "525.60.13", "527.41", "535.104.05", "550.54.14",
+           "560.28.03", "560.35.03", "570.26", "570.86.10", "572.16", "575.51.03", "580.65.06", "590.48.01",
+           "595.45.04", "600.1"]
+PYTHONS = [None, "3.8", "3.10", "3.12", "3.14"]
+SCRIPT = (Path(__file__).parent / "parity.js").read_text()
+
+
+def typed_names(kb, rng: random.Random) -> list[str]:
+    """GPU names the way people type and tools print them."""
+    out: list[str] = []
+    for g in kb.data.gpus:
+        base = [g.name, *g.smi_names, *g.aliases, g.id]
+        out += base
+        n = g.name
+        out += [n.lower(), n.upper(), n.replace(" ", ""), f"NVIDIA {n}", f"{n} 24GB", f"{n} (80 GB HBM3)",
+                f"{n} Laptop GPU", n.replace("GeForce ", ""), n.replace(" Ti", "Ti"), f"  {n}\t"]
+        for s in g.smi_names:  # nvidia-smi cuts long names in its table
+            for k in (12, 18, 22):
+                if len(s) > k:
+                    out.append(s[:k] + "...")
+        for _ in range(3):  # misspellings
+            if len(n) > 4:
+                i = rng.randrange(1, len(n) - 1)
+                out += [n[:i] + n[i + 1:], n[:i] + n[i + 1] + n[i] + n[i + 2:]]
+    out += ["", "   ", "gpu", "nvidia", "RTX", "4090", "100", "A", "Tesla", "H100 PCIe 80GB", "rtx 50", "5090...",
+            "NVIDIA GeForce RTX 40...", "Quadro RTX 8000", "Radeon RX 7900", "x" * 300, "日本語", "RTX ５０９０"]
+    return out
+
+
+@pytest.fixture(scope="module")
+def data_files(kb, tmp_path_factory):
+    d = tmp_path_factory.mktemp("browser-data")
+    (d / "lookup-data.js").write_text(browser.lookup_js(browser.lookup_data(kb)), encoding="utf-8")
+    (d / "errors-data.js").write_text(browser.errors_js(kb), encoding="utf-8")
+    return d
+
+
+@pytest.fixture(scope="module")
+def answers(kb, data_files):
+    rng = random.Random(2026)
+    gpus = {}
+    for g in kb.data.gpus:
+        gpus.setdefault(g.compute_capability, g)
+    grid = [[g.name, d, os_, py] for g, d, os_, py in itertools.product(gpus.values(), DRIVERS,
+                                                                        ["linux", "windows"], PYTHONS)]
+    smi = [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "smi").glob("*.txt"))]
+    smi += [t.replace("\n", "\r\n") for t in smi] + [t[: len(t) // 2] for t in smi]
+    smi += ["name, driver_version\nNVIDIA H100 80GB HBM3, 590.48.01\n", "| 0 " * 20000, "Driver Version: 5" * 3000]
+    msgs = [m for e in kb.data.errors for m in e.messages]
+    pastes = msgs + [f"{a}\n{b}" for a, b in zip(msgs, reversed(msgs), strict=True)]
+    pastes += [m[len(m) // 4: len(m) * 3 // 4] for m in msgs] + ["", "\n\n", "nothing to see here at all"]
+    inputs = {"names": typed_names(kb, rng), "decide": grid, "smi": smi, "pastes": pastes}
+    js = run_node(SCRIPT, {"lookup": str(data_files / "lookup-data.js"), "errors": str(data_files / "errors-data.js"),
+                           **inputs})
+    return inputs, js
+
+
+def test_enough_real_inputs(answers):
+    inputs, _ = answers
+    assert len(inputs["names"]) >= 1500 and len(inputs["decide"]) >= 1500 and len(inputs["pastes"]) >= 300
+
+
+def test_gpu_names_resolve_the_same(kb, answers):
+    inputs, js = answers
+    wrong = []
+    for text, (gid, near) in zip(inputs["names"], js["names"], strict=True):
+        want = names.resolve(kb.gpu_index, kb.gpu_cc, kb.gpu_name, text)
+        if (gid, near) != (want[0], want[1]):
+            wrong.append((text, want, (gid, near)))
+    assert wrong == []
+
+
+def test_will_it_run_answers_the_same_with_the_same_words(kb, answers):
+    inputs, js = answers
+    wrong = []
+    for (name, driver, os_, py), got in zip(inputs["decide"], js["decide"], strict=True):
+        a = will_it_run(kb, name, driver, os_, py)
+        want = {
+            "options": [[o["torch"], o["variant"], o["code"], o["driver_via"], o["install"],
+                         fill(commands.CONDA, {"python": py or commands.conda_python(_release(kb, o), None),
+                                               "pip": o["install"]}),
+                         [i["run"] for i in o["images"]], notes(o, a)] for o in a["options"]],
+            "rejected": [[x["torch"], x["variant"], x["reason"], *(lambda r: [r["detail"], r["fix"]])(rejection(x, a))]
+                         for x in a["rejected"]],
+            "unknown": [[u["torch"], u["variant"]] for u in a["unknown"]],
+        }
+        if got != want:
+            wrong.append((name, driver, os_, py))
+    assert wrong == []
+
+
+def _release(kb, o):
+    return next(t for t in kb.data.torch if t.version == o["torch"])
+
+
+def test_pasted_nvidia_smi_output_reads_the_same(answers):
+    inputs, js = answers
+    assert [parse_paste(t) for t in inputs["smi"]] == js["smi"]
+    # and the recorded banners give a GPU and a driver
+    assert sum(1 for r in js["smi"][:20] if r["gpu"] and r["driver"]) >= 12
+
+
+def test_pasted_errors_find_the_same_entries(kb, answers):
+    inputs, js = answers
+    wrong = [(t[:80], [m["id"] for m in explain(kb, t)["matches"]], got)
+             for t, got in zip(inputs["pastes"], js["pastes"], strict=True)
+             if [m["id"] for m in explain(kb, t)["matches"]] != got]
+    assert wrong == []
