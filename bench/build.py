@@ -33,16 +33,17 @@ _Dumper.add_representer(_PyName, lambda d, v: d.represent_scalar(f"tag:yaml.org,
 def prepare_hookless(work: Path) -> Path:
     """A copy of docs/ with the generated pages written in and every shortcode already expanded,
     the notebooks copied in, and a config without the hook. Returns the config's path."""
-    from cudacompat import site
+    from cudacompat.site import generate, links
 
     docs = work / "docs"
     shutil.copytree(ROOT / "docs", docs)
-    kb = site.load()
-    site.write(kb, docs)  # what `cudacompat generate --write DIR` writes
+    kb = generate.load()
+    generate.write(kb, docs)  # what `cudacompat generate --write DIR` writes
     for md in sorted(docs.rglob("*.md")):  # what the hook's on_page_markdown does
         rel = md.relative_to(docs).as_posix()
-        md.write_text(site.page_markdown(md.read_text(encoding="utf-8"), kb, rel), encoding="utf-8")
-    for nb in site.notebooks():  # what the hook's on_files adds
+        md.write_text(generate.page_markdown(md.read_text(encoding="utf-8"), kb, rel,
+                                             lambda target, here=rel: links.relative(target, here)), encoding="utf-8")
+    for nb in generate.notebooks():  # what the hook's on_files adds
         (docs / nb).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / nb, docs / nb)
     cfg = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
@@ -60,11 +61,11 @@ def prepare_hookless(work: Path) -> Path:
 BREAKDOWN = """
 import json, time
 c0 = time.process_time()
-from cudacompat import site
+from cudacompat.site import generate
 c1 = time.process_time()
-kb = site.load()
+kb = generate.load()
 c2 = time.process_time()
-site.generated(kb)
+generate.generated(kb)
 c3 = time.process_time()
 print(json.dumps({"import": c1 - c0, "load": c2 - c1, "generate": c3 - c2}))
 """

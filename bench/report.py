@@ -338,7 +338,7 @@ def render(res: dict) -> str:
                     "`cudacompat gpu \"NVIDIA GeForce RTX 4090\"` and `cudacompat will-it-run --gpu \"Tesla V100-SXM2-16GB\"",
                     "--driver 535.54.03 --python 3.11` through the installed console script, interleaved with",
                     "`python -c pass` (the interpreter's start-up, the floor). The validated knowledge base is cached",
-                    "(`src/cudacompat/cache.py`: keyed by the sha256 of the data file, the package version and the",
+                    "(`src/cudacompat/kb/cache.py`: keyed by the sha256 of the data file, the package version and the",
                     "package's sources), so a query neither parses the YAML nor imports pydantic; \"cache off\" is",
                     "`CUDACOMPAT_NO_CACHE=1`, which validates on every run as before the cache.", ""]
         rows = [[f"`{k}`" if k.startswith("python") else k, _s(v.median), f"{v.median / floor:.1f}×",
@@ -356,6 +356,20 @@ def render(res: dict) -> str:
                     f"{yes(c['imports_pydantic'])}; PyYAML: {yes(c['imports_yaml'])} ({c['modules']} modules in all). "
                     f"Same `--json` answers with and without the cache: {yes(c['same_answers'])}. "
                     f"Cache entry: {_kb(c['cache_entry_bytes'])}.", ""]
+
+    # --- the test suite
+    if "suite" in res:
+        su = res["suite"]
+        w = su["whole"]
+        summary.append(["README test command (`bash scripts/test`, set-up done), wall time",
+                        f"{_s(w.median)} ({su['ratio']:.2f}× the target; {su['summary']})", "≤ 240 s",
+                        _verdict(w.median, su["target_s"], fmt=lambda v: f"{v:.0f} s")])
+        details += ["## Test suite", "", _load(res, "suite"), "",
+                    "`bash scripts/test` as CI runs it (`CI=true`), after the set-up has run once; then each test",
+                    "directory alone (each run repeats its own builds, so the parts add up to more than the whole).", ""]
+        rows = [["all", _s(w.median), _s(w.cpu_median), su["summary"]]]
+        rows += [[f"`{d}`", _s(x["runs"].median), _s(x["runs"].cpu_median), x["summary"]] for d, x in su["parts"].items()]
+        details += _table(["Tests", "Wall", "CPU", "Result"], rows) + [""]
 
     head = ["## Summary", ""]
     head += _table(["Figure", "Result", "Target", "Verdict"], summary)

@@ -28,7 +28,7 @@ BUILD_100_LIMIT_S = 240  # run the 100x build only when the 10x build predicts l
 BUILD_100_TIMEOUT_S = 300  # and stop it after this: it is not linear (see RESULTS.md)
 SCALED = ("gpus", "torch", "images", "errors")
 # the loader refuses files above 8 MiB (a guard against hostile input); the 100x file is larger
-WRAPPER = "import cudacompat.loader as _l; _l.MAX_BYTES = 1 << 31"
+WRAPPER = "import cudacompat.kb.yamlread as _l; _l.MAX_BYTES = 1 << 31"
 
 
 def _bump(version: str, j: int) -> str:
@@ -79,13 +79,15 @@ def write(factor: int, data: dict) -> Path:
 GEN_SCRIPT = """
 import json, sys, time
 {wrapper}
-from cudacompat import loader, query, site
+from cudacompat.answers.index import KB
+from cudacompat.kb.load import load
+from cudacompat.site import generate
 t0, c0 = time.perf_counter(), time.process_time()
-kb = query.KB(loader.load(sys.argv[1]))
+kb = KB(load(sys.argv[1]))
 t1, c1 = time.perf_counter(), time.process_time()
-out = site.generated(kb)
+out = generate.generated(kb)
 t2, c2 = time.perf_counter(), time.process_time()
-rows = {{k: len(v) for k, v in kb.data if isinstance(v, list)}}
+rows = {{k: len(v) for k, v in kb.data if isinstance(v, (list, tuple))}}
 print(json.dumps({{"load": t1 - t0, "generate": t2 - t1, "load_cpu": c1 - c0, "generate_cpu": c2 - c1,
                   "files": len(out),
                   "bytes": sum(len(g.content.encode()) for g in out), "rows": rows}}))

@@ -113,15 +113,18 @@ def _query(a: argparse.Namespace, fn: Callable[[KB], dict], text: Callable[[dict
 def cmd_schema(a: argparse.Namespace) -> int:
     from .kb import schema
 
+    target = Path(a.path) if a.path else schema.SCHEMA_PATH
     if a.mode == "check":
-        if schema.check():
-            print(f"{schema.SCHEMA_PATH.name} is current")
+        diff = schema.diff(target)
+        if not diff:
+            print(f"{target}: current")
             return EXIT_OK
-        print(f"{schema.SCHEMA_PATH} is stale: run `cudacompat schema --write`", file=sys.stderr)
+        sys.stdout.write(diff)
+        print(f"{target} is stale: run `cudacompat schema --write`", file=sys.stderr)
         return EXIT_INVALID
     if a.mode == "write":
-        schema.write()
-        print(f"wrote {schema.SCHEMA_PATH}")
+        schema.write(target)
+        print(f"wrote {target}")
         return EXIT_OK
     sys.stdout.write(schema.generate())
     return EXIT_OK
@@ -289,8 +292,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     else:
         from .wheels.newrelease import HELP, arguments
         arguments(add("new-release", cmd_new_release, HELP, json_=False))
-    sp = add("generate", cmd_generate, "write the generated pages without MkDocs, or check a copy for drift",
-             json_=False)
+    sp = add("generate", cmd_generate, "write the generated pages without MkDocs (--write DIR), or show how a "
+             "copy differs (--check DIR: a unified diff, exit 2 on drift)", json_=False)
     mode = sp.add_mutually_exclusive_group(required=True)
     mode.add_argument("--write", dest="dir_w", metavar="DIR")
     mode.add_argument("--check", dest="dir_c", metavar="DIR")
@@ -298,9 +301,15 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         data=a.data, dir=a.dir_w or a.dir_c, mode="write" if a.dir_w else "check")))
     add("linkcheck", cmd_linkcheck, "check a built site's links, anchors and third-party requests",
         data=False, json_=False).add_argument("site")
-    sp = add("schema", cmd_schema, "print, write or check data/compat.schema.json", data=False, json_=False)
-    sp.add_argument("--write", dest="mode", action="store_const", const="write")
-    sp.add_argument("--check", dest="mode", action="store_const", const="check")
+    sp = add("schema", cmd_schema, "print the JSON Schema, write it (--write [FILE]), or show how a copy differs "
+             "(--check [FILE]: a unified diff, exit 2 on drift); FILE defaults to data/compat.schema.json",
+             data=False, json_=False)
+    mode = sp.add_mutually_exclusive_group()
+    mode.add_argument("--write", dest="path_w", metavar="FILE", nargs="?", const="")
+    mode.add_argument("--check", dest="path_c", metavar="FILE", nargs="?", const="")
+    sp.set_defaults(fn=lambda a: cmd_schema(argparse.Namespace(
+        path=a.path_w or a.path_c or None,
+        mode="write" if a.path_w is not None else "check" if a.path_c is not None else None)))
     return p
 
 

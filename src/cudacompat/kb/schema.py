@@ -1,4 +1,4 @@
-"""The JSON Schema of ``data/compat.yaml``, generated from the model (``--write`` / ``--check``)."""
+"""The JSON Schema of ``data/compat.yaml``, generated from the model (``cudacompat schema --write | --check``)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,19 @@ def committed(path: Path = SCHEMA_PATH) -> str:
 
 
 def check(path: Path = SCHEMA_PATH) -> bool:
-    return path.is_file() and path.read_text(encoding="utf-8") == generate()
+    return not diff(path)
+
+
+def diff(path: Path = SCHEMA_PATH) -> str:
+    """A unified diff from the file at ``path`` to the generated schema; empty when they are equal."""
+    import difflib
+
+    want = generate()
+    have = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if have == want:
+        return ""
+    return "".join(difflib.unified_diff(have.splitlines(True), want.splitlines(True), f"{path} (on disk)",
+                                        "generated from the model", n=1)) or f"{path}: missing\n"
 
 
 def write(path: Path = SCHEMA_PATH) -> None:
