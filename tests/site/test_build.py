@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-
-import pytest
 
 from cudacompat import ROOT
 from cudacompat.site import linkcheck
