@@ -58,3 +58,19 @@ def search(page, base, query, timeout_s=30):
         except Exception:
             continue
     return [t.strip() for t in page.locator(".md-search-result__item h1, .md-search-result__item h2").all_inner_texts()]
+
+
+def one_per_template(pages: list[str]) -> list[str]:
+    """One page of each kind: every top-level page, and the first page of each generated family
+    (``releases/X/``, ``architectures/X/``, ``troubleshooting/F/``, ``troubleshooting/F/E/``, ...).
+    Pages of one family share their template and differ only in data, which the static checks of
+    every page cover."""
+    seen: set[tuple] = set()
+    out = []
+    for p in pages:
+        parts = [x for x in p.split("/") if x]
+        key = tuple(parts) if len(parts) <= 1 else (parts[0], len(parts))
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
