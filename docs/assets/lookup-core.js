@@ -10,12 +10,12 @@
 
   // --- GPU names (cudacompat.answers.names) ---------------------------------------------------
   function normalise(T, text) {
-    var words = String(text).slice(0, MAX_INPUT).toLowerCase().match(/[a-z]+|[0-9]+/g) || [];
+    var words = String(text).slice(0, MAX_INPUT).normalize("NFKC").toLowerCase().match(/[a-z]+|[0-9]+/g) || [];
     var noise = T.names.noise;
     return words.filter(function (w) { return noise.indexOf(w) < 0; }).join(" ");
   }
 
-  function truncated(text) { return /(\.\.\.|…)\s*$/.test(String(text).slice(0, MAX_INPUT)); }
+  function truncated(text) { return /(\.\.\.|…)[ \t]*$/.test(String(text).slice(0, MAX_INPUT)); }
 
   function bigrams(t) {
     t = t.replace(/ /g, "");
@@ -93,10 +93,10 @@
   }
 
   // --- versions and drivers -------------------------------------------------------------------
-  var DRIVER = /^\d{3}(\.\d{1,3}){0,2}$/;
+  var DRIVER = /^[0-9]{3}(\.[0-9]{1,3}){0,2}$/;
 
   function parseDriver(text) {
-    var t = String(text).trim();
+    var t = String(text).replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "");
     if (!DRIVER.test(t)) return null;
     return t.split(".").map(Number);
   }
@@ -109,50 +109,129 @@
     return 0;
   }
 
+  function nums(text) { return String(text).split(".").map(Number); }
+
   function minor(text) {
-    var p = String(text).split(".").map(Number);
+    var p = nums(text);
     return [p[0] || 0, p[1] || 0];
   }
+
+  function ccKey(text) { var m = String(text).match(/^(\d+)\.(\d)/); return [Number(m[1]), Number(m[2])]; }
+
+  function sm(cc) { var m = String(cc).match(/^(\d+)\.(\d)([af]?)$/); return "sm_" + m[1] + m[2] + m[3]; }
 
   // cudacompat.answers.cuda.driver_via
   function driverVia(d, need, mvc) {
     if (need && cmp(d, parseDriver(need)) >= 0) return "toolkit";
-    if (mvc && cmp(d, parseDriver(mvc)) >= 0) return "minor-version";
+    if (mvc && cmp(d, parseDriver(mvc)) >= 0) return need ? "minor-version" : "branch";
     if (!need && !mvc) return "unknown";
     return null;
   }
 
-  // --- will it run? (cudacompat.answers.will_it_run.decide) -----------------------------------
-  function decide(T, cc, driver, os, python) {
-    var d = parseDriver(driver);
-    if (!d) throw new Error("not a driver version");
-    var plat = os === "windows" ? "windows-x86_64" : "linux-x86_64";
-    var codes = T.codes[cc];
-    var out = { options: [], rejected: [], unknown: [] };
+  // --- will it run? (cudacompat.answers.will_it_run) -----------------------------------------
+  var BUILD_PLATFORM = { "linux-x86_64": "linux-x86_64", "wsl2": "linux-x86_64", "windows-x86_64": "windows-x86_64",
+    "linux-aarch64": "linux-aarch64" };
+  var DRIVER_OS = { "linux-x86_64": "linux", "linux-aarch64": "linux", "windows-x86_64": "windows", "wsl2": "windows",
+    "jetson": "linux" };
+  var REASONS = ["arch", "libraries", "jetpack", "python", "gpu-driver", "driver", "driver-ptx"];
+  var DRIVER_REASONS = ["gpu-driver", "driver", "driver-ptx"];
+  var CHAR_CODE = { n: "native", p: "ptx", "-": null, "?": "?" };
+
+  function floorNeeds(d, floor, os) {
+    if (!floor) return null;
+    if (floor[os]) return cmp(d, parseDriver(floor[os])) >= 0 ? null : floor[os];
+    if (os === "windows" && floor.linux) {
+      var branch = floor.linux.split(".")[0];
+      return d[0] >= Number(branch) ? null : branch;
+    }
+    return null;
+  }
+
+  function applies(b, platform, jp, jetpacks, cc) {
+    if (platform === "jetson") {
+      if (b.platform === "jetson") return true;
+      if (b.platform !== "linux-aarch64") return false;
+      if (jp) return !!jp.sbsa;
+      return jetpacks.some(function (j) { return j.sbsa && j.ccs.indexOf(cc) >= 0; });
+    }
+    return b.platform === BUILD_PLATFORM[platform];
+  }
+
+  function decide(T, gpu, driver, platform, python, jetpack) {
+    var cc = gpu.cc, out = { options: [], rejected: [], unknown: [], mismatch: null };
+    if (gpu.tegra !== (platform === "jetson")) {
+      out.mismatch = gpu.tegra ? "tegra-not-jetson" : "jetson-not-tegra";
+      return out;
+    }
+    var d = driver ? parseDriver(driver) : null;
+    if (driver && !d) throw new Error("not a driver version");
+    var jp = null;
+    if (jetpack) T.jetpacks.forEach(function (j) { if (j.version === jetpack) jp = j; });
+    var os = DRIVER_OS[platform], codes = T.codes[cc];
     T.builds.forEach(function (b, i) {
-      if (b.platform !== plat) return;
-      var item = { build: i, torch: b.torch, variant: b.variant, cuda: b.cuda };
+      if (!applies(b, platform, jp, T.jetpacks, cc)) return;
+      var code = CHAR_CODE[codes.charAt(i)], reasons = [];
+      if (code === null) reasons.push({ reason: "arch" });
+      else if (code === "ptx" && (b.toolkit_max && cmp(ccKey(cc), ccKey(b.toolkit_max)) > 0
+        || b.cudnn_max && cmp(ccKey(cc), ccKey(b.cudnn_max)) > 0)) {
+        reasons.push({ reason: "libraries", toolkit_max: b.toolkit_max, cudnn: b.cudnn, cudnn_max: b.cudnn_max });
+      }
+      if (jetpack && b.jetpack !== null && b.jetpack.indexOf(jetpack) < 0) reasons.push({ reason: "jetpack", built_for: b.jetpack });
       if (python && b.python) {
         var lo = b.python[0], hi = b.python[1];
         if (cmp(minor(python), minor(lo)) < 0 || (hi && cmp(minor(python), minor(hi)) > 0)) {
-          out.rejected.push(Object.assign(item, { reason: "python", range: [lo, hi] }));
-          return;
+          reasons.push({ reason: "python", range: [lo, hi] });
         }
       }
-      var c = codes.charAt(i);
-      if (c === "?") { out.unknown.push(Object.assign(item, { reason: "no-arch-data" })); return; }
-      if (c === "-") { out.rejected.push(Object.assign(item, { reason: "arch" })); return; }
-      var code = c === "n" ? "native" : "ptx";
-      var mins = T.drivers[b.cuda][os], need = mins[0], mvc = mins[1], via = driverVia(d, need, mvc);
-      if (via === null) {
-        out.rejected.push(Object.assign(item, { reason: "driver", needs: need || mvc, toolkit_min: need, minor_version_min: mvc }));
-        return;
+      var via = null, need = null, mvc = null;
+      if (d && b.platform !== "jetson") {
+        var nf = floorNeeds(d, gpu.floor, os);
+        if (nf) reasons.push({ reason: "gpu-driver", needs: nf, family: gpu.floor.name });
+        var mins = T.drivers[b.release][os];
+        need = mins[0]; mvc = mins[1];
+        via = driverVia(d, need, mvc);
+        if (via === null) {
+          var least = code === "native" && mvc ? mvc : (need || mvc);
+          reasons.push({ reason: "driver", needs: least, toolkit_min: need, minor_version_min: mvc });
+        } else if (code === "ptx" && (via === "minor-version" || via === "branch")) {
+          reasons.push({ reason: "driver-ptx", needs: need || mvc, toolkit_min: need, minor_version_min: mvc });
+        }
       }
-      if (code === "ptx" && via === "minor-version") {
-        out.rejected.push(Object.assign(item, { reason: "driver-ptx", needs: need, toolkit_min: need, minor_version_min: mvc }));
-        return;
+      var item = { build: i, torch: b.torch, variant: b.variant, cuda: b.cuda };
+      if (reasons.length) out.rejected.push(Object.assign(item, { reason: reasons[0].reason, reasons: reasons }));
+      else if (code === "?") out.unknown.push(Object.assign(item, { reason: "no-arch-data", driver_via: via }));
+      else out.options.push(Object.assign(item, { code: code, driver_via: via || "not-checked", toolkit_min: need,
+        minor_version_min: mvc }));
+    });
+    return out;
+  }
+
+  function maxVersion(xs) {
+    return xs.reduce(function (a, b) { return cmp(nums(a), nums(b)) >= 0 ? a : b; });
+  }
+
+  function fixes(T, r) {
+    var out = [];
+    function entry(kind, x, extra) {
+      var b = T.builds[x.build];
+      return Object.assign({ kind: kind, build: x.build, torch: b.torch, variant: b.variant }, extra);
+    }
+    var byDriver = r.rejected.filter(function (x) {
+      return x.reasons.every(function (q) { return DRIVER_REASONS.indexOf(q.reason) >= 0; });
+    }).map(function (x) { return [maxVersion(x.reasons.map(function (q) { return q.needs; })), x]; });
+    if (byDriver.length) {
+      var least = byDriver.map(function (p) { return p[0]; }).reduce(function (a, b) { return cmp(nums(a), nums(b)) <= 0 ? a : b; });
+      var first = byDriver.filter(function (p) { return p[0] === least; })[0][1];
+      out.push(entry("driver", first, { needs: least }));
+      if (first !== byDriver[0][1]) out.push(entry("driver", byDriver[0][1], { needs: byDriver[0][0] }));
+    }
+    [["python", "range"], ["jetpack", "built_for"]].forEach(function (k) {
+      var x = r.rejected.filter(function (x) { return x.reasons.every(function (q) { return q.reason === k[0]; }); })[0];
+      if (x) {
+        var extra = {};
+        extra[k[0] === "python" ? "range" : "jetpack"] = x.reasons[0][k[1]];
+        out.push(entry(k[0], x, extra));
       }
-      out.options.push(Object.assign(item, { code: code, driver_via: via }));
     });
     return out;
   }
@@ -165,28 +244,71 @@
     });
   }
 
-  function say(T, key, params) { return fill(T.text[key], params); }
+  function say(T, key, params) { return fill(T.text[key], params || {}); }
 
-  function params(T, x, gpu, driver, os, python) {
-    var b = T.builds[x.build], r = x.range || [null, null];
-    return { sm: gpu.sm, torch: b.torch, variant: b.variant, cuda: b.cuda, platform: b.platform,
-      driver: driver, python: python, os: os, lo: r[0], hi: r[1] || "…",
-      have: (b.sm || []).join(", ") || "none", ptx: (b.ptx && b.ptx.length) ? "; PTX " + b.ptx.join(", ") : "",
-      needs: x.needs, toolkit_min: x.toolkit_min, minor_version_min: x.minor_version_min };
+  function str(v) { return v === null || v === undefined ? "None" : v; }
+
+  // the answer's context: {gpu, driver, platform, os, python, jetpack}
+  function params(T, ctx, x) {
+    var b = T.builds[x.build], r = x.range || [null, null], cuda = b.cuda || "?";
+    var libs = [];
+    if (x.reason === "libraries" && x.toolkit_max) libs.push(say(T, "lib.toolkit", { cuda: cuda, toolkit_max_sm: sm(x.toolkit_max) }));
+    if (x.reason === "libraries" && x.cudnn_max) libs.push(say(T, "lib.cudnn", { cudnn: str(x.cudnn), cudnn_max_sm: sm(x.cudnn_max) }));
+    return { sm: ctx.gpu.sm, torch: b.torch, variant: b.variant, cuda: cuda, major: cuda.split(".")[0],
+      platform: b.platform, driver: str(ctx.driver), python: str(ctx.python), os: ctx.os, jetpack: str(ctx.jetpack),
+      lo: str(r[0]), hi: r[1] || "…", have: (b.sm || []).join(", ") || "none",
+      ptx: (b.ptx && b.ptx.length) ? "; PTX " + b.ptx.join(", ") : "",
+      needs: str(x.needs), toolkit_min: str(x.toolkit_min), minor_version_min: str(x.minor_version_min),
+      jetpacks: (b.jetpack || []).join(", "), built_for: (x.built_for || []).join(", "), ccs: (b.ccs || []).join(", "),
+      floor_needs: str(x.needs), family: str(x.family), libraries: libs.join("; ") };
   }
 
-  function notes(T, o, gpu, driver, os, python) {
-    var p = params(T, o, gpu, driver, os, python), out = [];
+  function notes(T, ctx, o) {
+    var b = T.builds[o.build], p = params(T, ctx, o), out = [];
+    if (b.kind === "wheel") out.push(say(T, "note.jetson-wheel", p));
+    if (b.kind === "container") out.push(say(T, "note.jetson-container", p));
+    if (b.platform === "linux-aarch64" && ctx.platform === "jetson") out.push(say(T, "note.sbsa", Object.assign({}, p, { sbsa: ctx.jetpack || "7" })));
     if (o.code === "ptx") out.push(say(T, "note.ptx", p));
     if (o.driver_via === "minor-version") out.push(say(T, "note.minor-version", p));
+    if (o.driver_via === "branch") out.push(say(T, "note.branch", Object.assign({}, p, { minor_version_min: o.minor_version_min || "" })));
     if (o.driver_via === "unknown") out.push(say(T, "note.driver-unknown", p));
+    if (o.driver_via === "not-checked" && b.kind === "pip") out.push(say(T, "note.not-checked", p));
     return out;
   }
 
-  function rejection(T, x, gpu, driver, os, python) {
-    var p = params(T, x, gpu, driver, os, python);
-    return { detail: say(T, "reject." + x.reason, p), fix: say(T, "fix." + x.reason, p) };
+  function rejection(T, ctx, x) {
+    var b = T.builds[x.build], details = [], fixesOut = [];
+    x.reasons.forEach(function (q) {
+      var merged = Object.assign({}, x, q), p = params(T, ctx, merged);
+      var key = q.reason === "arch" && b.kind !== "pip" ? "arch-jetson" : q.reason;
+      details.push(say(T, "reject." + key, p));
+      var f = say(T, "fix." + key, p);
+      if (fixesOut.indexOf(f) < 0) fixesOut.push(f);
+    });
+    return { detail: details.join("; "), fix: fixesOut.join("; ") };
   }
+
+  function groups(T, ctx, r) {
+    var out = [];
+    REASONS.forEach(function (reason) {
+      var xs = r.rejected.filter(function (x) { return x.reason === reason; });
+      if (xs.length) {
+        out.push({ reason: reason, count: xs.length, heading: say(T, "group." + reason, { sm: ctx.gpu.sm }),
+          builds: xs.map(function (x) { var b = T.builds[x.build]; return b.kind === "pip" ? b.torch + "+" + b.variant : b.torch; }) });
+      }
+    });
+    return out;
+  }
+
+  function fixLines(T, fx) {
+    return fx.map(function (f) {
+      if (f.kind === "driver") return say(T, "fixrun.driver", f);
+      if (f.kind === "python") return say(T, "fixrun.python", Object.assign({}, f, { lo: f.range[0], hi: f.range[1] || "…" }));
+      return say(T, "fixrun.jetpack", Object.assign({}, f, { jetpack: f.jetpack.join(", ") }));
+    });
+  }
+
+  function mismatchText(T, ctx, code) { return say(T, "mismatch." + code, { name: ctx.gpu.name, platform: ctx.platform }); }
 
   function condaCommand(T, b, python) {
     return fill(T.commands.conda, { python: python || b.conda_python, pip: b.install });
@@ -217,8 +339,9 @@
   }
 
   var api = { normalise: normalise, resolveGpu: resolveGpu, similarity: similarity, parseDriver: parseDriver,
-    decide: decide, fill: fill, say: say, notes: notes, rejection: rejection, condaCommand: condaCommand,
-    parseSmi: parseSmi, minor: minor, cmp: cmp };
+    decide: decide, fixes: fixes, fill: fill, say: say, notes: notes, rejection: rejection, groups: groups,
+    fixLines: fixLines, mismatchText: mismatchText, condaCommand: condaCommand, parseSmi: parseSmi, minor: minor,
+    cmp: cmp, DRIVER_OS: DRIVER_OS };
   if (typeof module === "object" && module.exports) module.exports = api;
   else root.cudacompatLookup = api;
 })(this);

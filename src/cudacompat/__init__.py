@@ -13,3 +13,12 @@ ROOT = Path(__file__).resolve().parents[2]
 def data_path() -> Path:
     """``$CUDACOMPAT_DATA`` or the repository's ``data/compat.yaml``."""
     return Path(os.environ.get("CUDACOMPAT_DATA") or ROOT / "data" / "compat.yaml")
+
+
+def checkout_data_path() -> Path:
+    """What ``cudacompat check`` validates without a FILE: ``$CUDACOMPAT_DATA``, else the
+    ``data/compat.yaml`` of the checkout the command runs in (a contributor's edits), else the package's."""
+    if os.environ.get("CUDACOMPAT_DATA"):
+        return Path(os.environ["CUDACOMPAT_DATA"])
+    here = Path.cwd() / "data" / "compat.yaml"
+    return here if here.is_file() else data_path()

@@ -11,7 +11,7 @@ from typing import Any
 
 # imported lazily where needed, so that a query command starts fast: the loader (YAML, pydantic),
 # json, and the modules of the other commands
-from . import __version__, data_path
+from . import __version__, checkout_data_path, data_path
 from .answers.index import KB, QueryError
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_INVALID = 0, 1, 2
@@ -52,7 +52,7 @@ def _emit(obj: Any, as_json: bool, text: Callable[[Any], str]) -> None:
 def cmd_check(a: argparse.Namespace) -> int:
     from .kb.load import InvalidData, load  # never the cache: check always reads and validates the file
 
-    path = Path(a.file) if a.file else data_path()
+    path = Path(a.file) if a.file else checkout_data_path()
     try:
         kb = load(path, display=_display(path))
     except InvalidData as e:
@@ -90,8 +90,33 @@ def cmd_wir(a):
     from .answers.will_it_run import will_it_run
     from .text.verdicts import will_it_run_json, will_it_run_text
 
-    return _query(a, lambda kb: will_it_run_json(will_it_run(kb, a.gpu, a.driver, a.os, a.python)),
-                  will_it_run_text)
+    gpu, driver = a.gpu, a.driver
+    if a.smi:
+        from .answers.smi_paste import MAX_SMI, parse_paste
+
+        try:
+            text = sys.stdin.read(MAX_SMI) if a.smi == "-" else _read_text(Path(a.smi), MAX_SMI)
+        except OSError as e:
+            print(f"cudacompat: cannot read {a.smi}: {e.strerror or e}", file=sys.stderr)
+            return EXIT_INVALID
+        found = parse_paste(text)
+        gpu, driver = gpu or found["gpu"], driver or found["driver"]
+    if not gpu:
+        print("cudacompat: give --gpu NAME (or --smi FILE with nvidia-smi's output)", file=sys.stderr)
+        return EXIT_INVALID
+    return _query(a, lambda kb: will_it_run_json(will_it_run(kb, gpu, driver, a.platform or a.os, a.python,
+                                                             a.jetpack)), will_it_run_text)
+
+
+def _read_text(path: Path, limit: int) -> str:
+    """At most ``limit`` characters of a file (a FIFO or /dev/zero cannot make it hang or exhaust memory)."""
+    import stat
+
+    st = path.stat()
+    if not (stat.S_ISREG(st.st_mode) or stat.S_ISCHR(st.st_mode) and path == Path("/dev/stdin")):
+        raise OSError(0, "not a regular file")
+    with path.open("r", encoding="utf-8", errors="replace") as f:
+        return f.read(limit)
 
 
 def _query(a: argparse.Namespace, fn: Callable[[KB], dict], text: Callable[[dict], str]) -> int:
@@ -259,17 +284,23 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         return sp
 
     sp = add("check", cmd_check, "validate a knowledge-base file", data=False, json_=False)
-    sp.add_argument("file", nargs="?", help="default: data/compat.yaml")
+    sp.add_argument("file", nargs="?", help="default: ./data/compat.yaml of this checkout (else the package's)")
     sp.add_argument("--format", choices=["text", "github"], default="text",
                     help="github: emit ::error annotations for GitHub Actions")
     add("gpu", cmd_gpu, "a GPU's compute capability and the builds that run it").add_argument("name")
     add("torch", cmd_torch, "a torch release's build variants").add_argument("version")
     add("cuda", cmd_cuda, "a CUDA toolkit's driver minimums").add_argument("version")
-    sp = add("will-it-run", cmd_wir, "which torch builds run on this GPU and driver")
-    sp.add_argument("--gpu", required=True)
-    sp.add_argument("--driver", required=True)
-    sp.add_argument("--os", choices=["linux", "windows"], default="linux")
+    sp = add("will-it-run", cmd_wir, "which torch builds run on this GPU, driver and platform, and why the "
+             "others do not")
+    sp.add_argument("--gpu", help="the GPU, as you would type it or as nvidia-smi prints it")
+    sp.add_argument("--driver", help="the driver version nvidia-smi prints (not its 'CUDA Version'); "
+                    "optional on Jetson")
+    sp.add_argument("--platform", choices=["linux-x86_64", "linux-aarch64", "windows-x86_64", "wsl2", "jetson"],
+                    help="default: jetson for a Jetson module, else linux-x86_64")
+    sp.add_argument("--os", choices=["linux", "windows"], help="same as --platform linux-x86_64 / windows-x86_64")
     sp.add_argument("--python", metavar="X.Y")
+    sp.add_argument("--jetpack", metavar="VERSION", help="on Jetson: the installed JetPack (or L4T) release")
+    sp.add_argument("--smi", metavar="FILE", help="read the GPU and driver from nvidia-smi's output (- for stdin)")
     sp = add("explain", cmd_explain, "match an error message (argument or stdin) to its cause and fix")
     sp.add_argument("text", nargs="*", help="the message; read from stdin when absent")
     sp = add("doctor", cmd_doctor, "diagnose this machine: GPU, driver, torch build, container")

@@ -22,8 +22,8 @@ __all__ = [
     "sm_name",
 ]
 
-_CC_RE = re.compile(r"^(\d{1,2})\.(\d)([af]?)$")
-_DRIVER_RE = re.compile(r"^\d{3}(\.\d{1,3}){0,2}$")
+_CC_RE = re.compile(r"(\d{1,2})\.(\d)([af]?)", re.ASCII)
+_DRIVER_RE = re.compile(r"[0-9]{3}(\.[0-9]{1,3}){0,2}")
 
 
 @lru_cache(maxsize=4096)
@@ -34,8 +34,8 @@ def parse(text: str) -> Version:
 
 def driver(text: str) -> Version:
     """Parse an NVIDIA driver version such as ``570.86`` or ``570.124.06``."""
-    text = text.strip()
-    if not _DRIVER_RE.match(text):
+    text = text.strip(" \t\r\n")
+    if not _DRIVER_RE.fullmatch(text):
         raise InvalidVersion(
             f"{text!r} is not a driver version; expected e.g. 570.86 or 570.124.06"
         )
@@ -61,21 +61,26 @@ class CC:
     def compute(self) -> str:
         return f"compute_{self.major}{self.minor}{self.suffix}"
 
-    def runs_cubin(self, code: CC) -> bool:
+    def runs_cubin(self, code: CC, tegra: bool = False) -> bool:
         """True when native code (SASS) built for ``code`` runs on a GPU of this capability.
 
-        A cubin runs on GPUs of the same major revision and an equal or higher minor
-        revision; ``a`` (architecture-specific) code runs only on exactly that capability;
-        ``f`` (family) code runs on the same major with an equal or higher minor.
+        A cubin runs on GPUs of the same major revision and an equal or higher minor revision;
+        ``a`` (architecture-specific) code only on exactly that capability; ``f`` (family) code on
+        the members of its family (same major, equal or higher minor: ``sm_100f`` on 10.0 and 10.3).
+        On a Tegra GPU (``tegra``) only code built for exactly its capability runs: NVIDIA promises
+        minor-revision binary compatibility for desktop GPUs only, and none between desktop and Tegra.
         """
-        if code.suffix == "a":
+        if code.suffix == "a" or tegra:
             return (code.major, code.minor) == (self.major, self.minor)
         return code.major == self.major and code.minor <= self.minor
 
     def jits_ptx(self, code: CC) -> bool:
-        """True when PTX for virtual architecture ``code`` can be JIT-compiled for this GPU."""
-        if code.suffix:
+        """True when PTX for virtual architecture ``code`` can be JIT-compiled for this GPU: plain PTX
+        on any equal or higher capability, ``f`` PTX within its family, ``a`` PTX on exactly its own."""
+        if code.suffix == "a":
             return (code.major, code.minor) == (self.major, self.minor)
+        if code.suffix == "f":
+            return code.major == self.major and code.minor <= self.minor
         return (code.major, code.minor) <= (self.major, self.minor)
 
 
@@ -83,10 +88,10 @@ class CC:
 def cc(text: str) -> CC:
     """Parse a compute capability written ``8.6``, ``9.0a``, ``sm_86``, ``sm_90a`` or ``compute_90``."""
     t = text.strip().lower()
-    m = re.match(r"^(?:sm|compute)_(\d{1,2})(\d)([af]?)$", t)
+    m = re.fullmatch(r"(?:sm|compute)_(\d{1,2})(\d)([af]?)", t, re.ASCII)
     if m:
         return CC(int(m.group(1)), int(m.group(2)), m.group(3))
-    m = _CC_RE.match(t)
+    m = _CC_RE.fullmatch(t)
     if not m:
         raise ValueError(
             f"{text!r} is not a compute capability; expected e.g. \"8.6\", \"9.0a\" or sm_86"

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from cudacompat import cli, versions
+from cudacompat.answers import platforms
 from cudacompat.answers.gpus import build_code
 from cudacompat.answers.index import find_gpu
 from cudacompat.answers.releases import torch_report
@@ -94,19 +95,21 @@ def test_cuda_versions_compare_numerically(kb):
 
 
 def test_will_it_run_rtx5090_570(kb, capsys):
-    rc, r = run_json(capsys, "will-it-run", "--gpu", "RTX 5090", "--driver", "570.86")
+    drv = "570.86.16"  # the first Linux driver for the RTX 50 series
+    rc, r = run_json(capsys, "will-it-run", "--gpu", "RTX 5090", "--driver", drv)
     assert rc == 0 and r["gpu"]["sm"] == "sm_120"
     assert r["options"], "some build must run"
-    tk = {c.version: c for c in kb.data.cuda}
+    builds = {(t.version, v.variant): v for t in kb.releases for v in t.variants}
     for o in r["options"]:
         assert o["code"] in ("native", "ptx")
         assert o["driver_via"] in ("toolkit", "minor-version")
         assert o["install"].startswith(f"pip install torch=={o['torch']}")
-        ga = min(tk[o["cuda"]].releases, key=lambda x: versions.parse(x.version))
+        # the driver a wheel needs is that of the toolkit release its pinned runtime comes from
+        rel = platforms.release_for(kb, builds[(o["torch"], o["variant"])])
         if o["driver_via"] == "toolkit":
-            assert versions.driver("570.86") >= versions.driver(ga.min_driver.linux)
+            assert versions.driver(drv) >= versions.driver(rel.min_driver.linux)
         else:
-            assert versions.driver("570.86") < versions.driver(ga.min_driver.linux)
+            assert versions.driver(drv) < versions.driver(rel.min_driver.linux)
             assert o["minor_version_compat"] is True and any("minor-version" in n for n in o["notes"])
     keys = [versions.parse(o["torch"]) for o in r["options"]]
     assert keys == sorted(keys, reverse=True)

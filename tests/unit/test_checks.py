@@ -26,7 +26,8 @@ CASES: dict[str, tuple[str, str, str, str]] = {
     "cc-in-one-architecture": ('compute_capabilities: ["9.0"]', 'compute_capabilities: ["9.0", "8.6"]',
                                "compute capability 8.6 is already listed under 'alpha'", "beta"),
     "gpu-architecture": ("architecture: beta", "architecture: delta", "unknown architecture 'delta'", "card-b"),
-    "gpu-names-unique": ("name: Card B", "name: Card A", "name 'Card A' is already used by 'card-a'", "card-b"),
+    "gpu-names-unique": ('aliases: ["C"]', 'aliases: ["card\u200ba"]', f"{'card' + chr(0x200b) + 'a'!r} reads as "
+                         "'card-a', already used by 'card-a'", "card-c"),
     "cuda-major-once": ("major: 13", "major: 12", "CUDA 12 is listed twice", "cuda-13"),
     "toolkit-rows": ('{version: "12.1.1", name: Update 1', '{version: "12.2.1", name: Update 1',
                      "release 12.2.1 does not belong to toolkit 12.1", "cuda-12.1"),
@@ -51,6 +52,12 @@ CASES: dict[str, tuple[str, str, str, str]] = {
                                             "message is not matched by the entry's own pattern", "widget-failed"),
     "announcement-subjects": ('subject: "5.0"', 'subject: "sm_50"', "'sm_50': a architecture announcement names",
                               "drop-sm50-9.1"),
+    "tegra-capabilities": ('tegra: ["8.7"]', 'tegra: ["8.9"]', "8.9 is not one of alpha's compute capabilities",
+                           "alpha"),
+    "driver-support-gpus": ('gpus: ["card-b"]', 'gpus: ["card-z"]', "unknown GPU 'card-z'", "card-b-family"),
+    "jetpack-rows": ('    version: "6.0"\n    l4t: "36.3"', '    version: "5.1"\n    l4t: "36.3"',
+                     "JetPack 5.1 is listed twice", "jetpack-6.0"),
+    "jetson-builds": ('jetpack: ["5.1"]', 'jetpack: ["4.9"]', "unknown JetPack '4.9'", "jetson-wheel-9.0.0a0"),
 }
 
 

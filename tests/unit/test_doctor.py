@@ -17,9 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cudacompat import cli, data_path, doctor, versions
+from cudacompat.answers import platforms
 from cudacompat.answers.cuda import driver_verdict
 from cudacompat.answers.gpus import build_code
 from cudacompat.answers.index import KB
+from cudacompat.answers.will_it_run import will_it_run
 from cudacompat.doctor import advice, checks, parsers, report
 from cudacompat.doctor.probes import SMI_FIELDS, TORCH_MARK, Raw
 from cudacompat.kb.load import load
@@ -65,12 +67,13 @@ class FakeReader:
                  nvcc: str | None = None, cgroup: str | None = None, dockerenv: bool = False,
                  shm_bytes: int | None = 32 << 30, torch: dict | Raw | None = None, env: dict | None = None,
                  dev: tuple[str, ...] = (), ld: dict[str, str] | None = None, system: str = "Linux",
-                 machine: str = "x86_64"):
+                 machine: str = "x86_64", files: dict[str, str] | None = None, release: str = "6.8.0"):
         self.smi = [smi, smi_retry]
         self.calls: list[list[str]] = []
         self.proc, self.nvcc, self.cgroup, self.dockerenv = proc, nvcc, cgroup, dockerenv
         self.shm_bytes, self.torch_answer, self.env = shm_bytes, torch, env or {}
         self.dev, self.ld, self.system, self.machine = dev, ld or {}, system, machine
+        self.files, self.release = files or {}, release  # other files, and directories (text: their names)
 
     @staticmethod
     def _raw(x: str | Raw | None, what: str) -> Raw:
@@ -88,7 +91,7 @@ class FakeReader:
         return Raw(error=f"{argv[0]}: not found")
 
     def read(self, path):
-        text = {"/proc/driver/nvidia/version": self.proc, "/proc/self/cgroup": self.cgroup}.get(path)
+        text = {"/proc/driver/nvidia/version": self.proc, "/proc/self/cgroup": self.cgroup, **self.files}.get(path)
         return Raw(text=text, where=path) if text is not None else Raw(error=f"{path}: not present")
 
     def exists(self, path):
@@ -99,6 +102,8 @@ class FakeReader:
             return Raw(text="\n".join(["null", "shm", *self.dev]))
         if path in self.ld:
             return Raw(text=self.ld[path])
+        if path + "/" in self.files:
+            return Raw(text=self.files[path + "/"])
         return Raw(error=f"{path}: not present")
 
     def statvfs(self, path):
@@ -110,7 +115,7 @@ class FakeReader:
         return dict(self.env)
 
     def platform(self):
-        return {"system": self.system, "machine": self.machine, "release": "6.8.0", "python": "3.11.9",
+        return {"system": self.system, "machine": self.machine, "release": self.release, "python": "3.11.9",
                 "executable": "/usr/bin/python3"}
 
     def torch(self, python):
@@ -521,6 +526,133 @@ def test_every_verdict_has_a_case():
     here = Path(__file__).read_text()
     assert sorted(i for i in ids if f'v["{i}"]' not in here and f'"{i}" in' not in here) == []
 
+
+
+# --- platforms: WSL 2, Jetson, forward compatibility --------------------------------------------------
+
+SMI_FX = Path(__file__).parent.parent / "fixtures" / "smi"
+
+
+def smi_csv(name: str, cc: str) -> str:
+    """A ``--query-gpu`` answer made from a real nvidia-smi table in tests/fixtures/smi (its GPU name,
+    cut where the table cut it, and its Driver Version)."""
+    from cudacompat.answers.smi_paste import parse_paste
+    p = parse_paste((SMI_FX / name).read_text())
+    gpu = p["gpu"].removesuffix("...").strip()
+    return f"0, {gpu}, {cc}, {p['driver']}, 6144 MiB\n"
+
+
+def test_wsl2_judges_the_windows_driver_by_the_windows_minimums(kb):
+    # a WSL 2 machine: nvidia-smi prints the Windows driver (546.80) beside a Linux NVIDIA-SMI build (545.46)
+    facts, v = diagnose(kb, smi=smi_csv("wsl2_rtx3060_546.80_cuda_err.txt", "8.6"), dev=("dxg",),
+                        files={"/proc/version": fx("proc-version-wsl2-4.19.128.txt"), "/usr/lib/wsl/lib/": "libcuda.so.1"},
+                        release="4.19.128-microsoft-standard", torch=torch_out(arch=ARCH_2_13_CU130, available=False))
+    assert facts.platform.guide == "wsl2" and facts.platform.key == "linux-x86_64"
+    assert facts.driver.version == "546.80"
+    assert v["wsl2"].severity == "info" and "546.80" in v["wsl2"].detail
+    assert "wsl2-no-driver-libraries" not in v
+    # /proc/driver/nvidia/version does not exist under WSL 2: not a failure to read
+    assert "/proc/driver/nvidia/version" not in {u.what for u in facts.unreadable}
+    d = v["driver-too-old"]
+    rel = platforms.release_for(kb, advice.release_of(kb, "2.13.0+cu130", "13.0")[1])
+    assert "WSL 2" in d.detail and "Windows" in d.detail
+    win = rel.min_driver.windows or "n/a"
+    assert f"≥ {win}" in d.detail
+
+
+def test_wsl2_without_the_driver_libraries(kb):
+    facts, v = diagnose(kb, smi=smi_csv("wsl2_rtx4070_555.99_cuda12.5.txt", "8.9"), dev=("dxg",),
+                        release="5.15.153.1-microsoft-standard-WSL2", torch=torch_out("2.13.0+cpu", None))
+    assert facts.platform.guide == "wsl2"
+    assert v["wsl2-no-driver-libraries"].severity == "error"
+
+
+def test_wsl1_has_no_gpu(kb):
+    facts, v = diagnose(kb, files={"/proc/version": fx("proc-version-wsl1-19041.txt")},
+                        release="4.4.0-19041-Microsoft", torch=torch_out("2.13.0+cpu", None))
+    assert facts.platform.guide == "linux-x86_64"
+    assert v["wsl1-no-gpu"].severity == "warning" and "wsl --set-version" in v["wsl1-no-gpu"].fix
+
+
+def test_jetson_thor_jetpack_7_from_nv_tegra_release(kb):
+    # JetPack 7.0 ships no nvidia-smi reading here: the GPU comes from the device tree's model
+    facts, v = diagnose(kb, machine="aarch64", release="6.8.12-tegra",
+                        files={"/etc/nv_tegra_release": fx("nv-tegra-release-r38.2.txt"),
+                               "/proc/device-tree/model": "NVIDIA Jetson AGX Thor Developer Kit\x00"},
+                        torch=torch_out("2.13.0+cpu", None))
+    assert facts.platform.guide == "jetson" and "/etc/nv_tegra_release" in facts.platform.signals
+    assert (facts.jetson.l4t, facts.jetson.jetpack, facts.jetson.sbsa) == ("38.2.0", "7.0", True)
+    assert facts.gpus[0].compute_capability == "11.0" and facts.gpus[0].segment == "embedded"
+    assert v["jetson"].title == "Jetson, JetPack 7.0" and "linux-aarch64 CUDA wheels" in v["jetson"].detail
+    # a CPU build on a Jetson: the fix is a build that runs on Thor (an aarch64 CUDA wheel with sm_110)
+    c = v["cpu-build-with-gpu"].command
+    assert c and c.startswith("pip install torch==")
+    r = will_it_run(kb, "Jetson T5000", None, "jetson", jetpack="7.0")
+    assert c in {o["install"] for o in r["options"]}
+
+
+def test_jetson_orin_jetpack_6_gets_jetson_builds_only(kb):
+    facts, v = diagnose(kb, machine="aarch64", release="5.15.148-tegra",
+                        smi=smi_csv("jetson_orin_nano_jp62_540.4.0_cuda12.6.txt", "8.7"),
+                        files={"/etc/nv_tegra_release": fx("nv-tegra-release-r36.4.3.txt"),
+                               "/proc/device-tree/model": "NVIDIA Jetson Orin Nano Developer Kit\x00"},
+                        torch=torch_out("2.13.0+cpu", None))
+    assert (facts.jetson.l4t, facts.jetson.jetpack, facts.jetson.sbsa) == ("36.4.3", "6.2", False)
+    assert "only NVIDIA's Jetson wheels" in v["jetson"].detail
+    c = v["cpu-build-with-gpu"].command
+    assert c and "download.pytorch.org/whl/cu" not in c  # no PyPI/pytorch-index aarch64 wheel on JetPack 6
+    assert "driver-too-old" not in v  # 540.4.0 is a Jetson driver; JetPack brings its CUDA
+
+
+def test_jetson_release_the_knowledge_base_does_not_map(kb):
+    facts, v = diagnose(kb, machine="aarch64", release="4.9.201-tegra",
+                        files={"/etc/nv_tegra_release": fx("nv-tegra-release-r32.5.1.txt")},
+                        torch=torch_out("2.13.0+cpu", None))
+    assert facts.jetson.l4t == "32.5.1" and facts.jetson.jetpack is None
+    assert v["jetson"].title == "Jetson, JetPack unknown"
+
+
+@pytest.mark.parametrize("smi, proc, expect, severity", [
+    # a consumer GPU (TITAN V) behind a forward-compatibility libcuda newer than its driver: error 804
+    ("smi-titanv-rtx5880ada-570.86.15.csv", None, "forward-compat-unsupported", "error"),
+    # a data-center GPU: forward compatibility is supported
+    ("smi-h100-590.48.01-wide.csv", "proc-version-open-565.57.01.txt", "forward-compat-in-use", "info"),
+])
+def test_forward_compat_by_gpu_class(kb, smi, proc, expect, severity):
+    compat = "libcuda.so\nlibcuda.so.1\nlibcuda.so.575.57.08\nlibnvidia-ptxjitcompiler.so.575.57.08"
+    facts, v = diagnose(kb, smi=fx(smi), proc=fx(proc) if proc else None, dockerenv=True,
+                        files={"/etc/ld.so.conf.d/": "000_cuda_compat.conf",
+                               "/etc/ld.so.conf.d/000_cuda_compat.conf": "/usr/local/cuda/compat\n",
+                               "/usr/local/cuda/compat/": compat},
+                        torch=torch_out("2.7.1+cu128", "12.8", available=False))
+    fc = facts.forward_compat[0]
+    assert (fc.path, fc.version, fc.newer) == ("/usr/local/cuda/compat/libcuda.so.575.57.08", "575.57.08", True)
+    got = [i for i in v if i.startswith("forward-compat")]
+    assert got == [expect] and ("forward-compat-in-use" in v) == (severity == "info")
+    assert ("forward-compat-unsupported" in v) == (severity == "error")
+    assert v[expect].severity == severity
+    if severity == "error":
+        assert "804" in v[expect].detail and v[expect].see.endswith("#forward-compat-unsupported-hw")
+
+
+def test_an_older_compat_library_than_the_driver(kb):
+    facts, v = diagnose(kb, smi=fx("smi-h100-590.48.01-wide.csv"), env={"LD_LIBRARY_PATH": "/usr/local/cuda/compat"},
+                        ld={"/usr/local/cuda/compat": "libcuda.so.1\nlibcuda.so.575.57.08"},
+                        torch=torch_out(available=False))
+    assert facts.forward_compat[0].newer is False
+    d = v["compat-library-older-than-driver"]
+    assert d.severity == "error" and "803" in d.detail and "LD_LIBRARY_PATH" in d.fix
+
+
+def test_wsl_libcuda_is_not_a_compat_library(kb):
+    # WSL 2 puts /usr/lib/wsl/lib on the loader's path through /etc/ld.so.conf.d/ld.wsl.conf; its libcuda.so.1.1
+    # belongs to no driver branch
+    facts, v = diagnose(kb, smi=smi_csv("wsl2_rtx4070_555.99_cuda12.5.txt", "8.9"), dev=("dxg",),
+                        release="5.15.153.1-microsoft-standard-WSL2",
+                        files={"/etc/ld.so.conf.d/": "ld.wsl.conf", "/etc/ld.so.conf.d/ld.wsl.conf": "/usr/lib/wsl/lib\n",
+                               "/usr/lib/wsl/lib/": "libcuda.so\nlibcuda.so.1\nlibcuda.so.1.1\nlibd3d12.so"},
+                        torch=torch_out("2.13.0+cpu", None))
+    assert facts.forward_compat == () and "wsl2" in v
 
 # --- renderers and the command ------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from cudacompat import ROOT
 PKG = ROOT / "src" / "cudacompat"
 MAX_LINES = 400
 # a module may import from its own layer and the layers before it
-LAYERS = {"versions": 0, "kb": 1, "answers": 2, "text": 3, "site": 4, "doctor": 4, "wheels": 4, "cli": 5,
+LAYERS = {"versions": 0, "gpunames": 0, "kb": 1, "answers": 2, "text": 3, "site": 4, "doctor": 4, "wheels": 4, "cli": 5,
           "__init__": 0, "__main__": 5}
 
 

@@ -247,6 +247,9 @@ WRONG_TYPE = {  # section: (key, replacement, message)
     "ngc": ("release", "24.10", "release: 24.1 was read as a number"),
     "errors": ("messages", '"just one message"', "messages: Input should be a valid list"),
     "announcements": ("torch", "2.15", "torch: 2.15 was read as a number"),
+    "driver_support": ("gpus", '"card-b"', "gpus: Input should be a valid list"),
+    "jetpack": ("cuda", "12.2", "cuda: 12.2 was read as a number"),
+    "jetson_builds": ("jetpack", '"6.0"', "jetpack: Input should be a valid list"),
 }
 
 
@@ -296,7 +299,7 @@ def _():
     i = middle("gpus")
     n = node("gpus", i + 1, "name")
     return (apply(set_value(("gpus", i + 1, "name"), src(node("gpus", i, "name")))),
-            Expect("is already used by", *at(n), row_id("gpus", i + 1)))
+            Expect("already used by", *at(n), row_id("gpus", i + 1)))
 
 
 @case("architecture-cc-listed-twice")

@@ -12,10 +12,15 @@ CONDA = "conda create -n torch python={python} -y\nconda activate torch\n{pip}"
 DEFAULT_PYTHON = "3.12"
 
 
-def pip_install(t: Any, v: Any, os: str) -> str:
-    """The exact pip command. PyPI's default build is a Linux x86_64 thing: on Windows PyPI
-    serves the CPU build, so CUDA builds always need their index there."""
-    if v.index == "pypi" and os == "linux":
+def pip_install(t: Any, v: Any, platform: str = "linux-x86_64") -> str:
+    """The exact pip command for a build on a platform (``linux-x86_64``, ``linux-aarch64``,
+    ``windows-x86_64``; ``linux``/``windows`` mean the x86_64 ones). Plain ``pip install torch==X``
+    only where PyPI's wheel for that platform is this build (``default`` on Linux x86_64,
+    ``default_aarch64`` on Linux aarch64, as measured); elsewhere the build's own index."""
+    platform = {"linux": "linux-x86_64", "windows": "windows-x86_64"}.get(platform, platform)
+    on_pypi = v.index == "pypi" and (platform == "linux-x86_64" and v.default
+                                     or platform == "linux-aarch64" and getattr(v, "default_aarch64", False))
+    if on_pypi:
         return f"pip install torch=={t.version}"
     index = v.index if v.index != "pypi" else PYTORCH_INDEX.format(variant=v.variant)
     return f"pip install torch=={t.version} --index-url {index}"
@@ -23,6 +28,16 @@ def pip_install(t: Any, v: Any, os: str) -> str:
 
 def docker_run(image: str) -> str:
     return f"{DOCKER_RUN} {image}"
+
+
+def docker_pull(image: str) -> str:
+    """NVIDIA's Jetson containers: the image to pull (run it as NVIDIA's Jetson container docs say)."""
+    return f"docker pull {image}"
+
+
+def pip_wheel(url: str) -> str:
+    """A wheel NVIDIA publishes at a URL (its Jetson builds), installed as NVIDIA's instructions do."""
+    return f"pip install --no-cache-dir {url}"
 
 
 def conda_python(t: Any, v: Any | None = None) -> str:

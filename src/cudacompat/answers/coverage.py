@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import versions
 from ..kb.vocab import PLATFORMS
-from .gpus import build_code
+from .gpus import code_for
 from .index import KB
 
 SECTIONS_WITH_CONFIDENCE = ("architectures", "gpus", "cuda", "cuda_majors", "cudnn", "nccl", "torch", "images",
@@ -161,7 +161,7 @@ def deprecation_rows(kb: KB) -> list[dict[str, Any]]:
             for t in kb.releases:  # newest first
                 for v in t.variants:
                     al = v.platforms.get(p)
-                    if al is None or build_code(al, c) != "native":
+                    if al is None or code_for(kb, al, c) != "native":
                         continue
                     if last_any is None:
                         last_any = (t.version, v.variant)

@@ -6,10 +6,12 @@ from typing import Any
 
 from .. import versions
 from .index import KB, QueryError
+from .platforms import headline
 
 
 def find_toolkit(kb: KB, text: str) -> tuple[Any, Any]:
-    """``12.8`` (its first release) or ``12.8.1`` (that release, else the newest before it)."""
+    """``12.8`` (its headline release: the first that is not an RC or a developer preview) or ``12.8.1``
+    (that release, else the newest before it)."""
     try:
         want = versions.parse(text.strip())
     except versions.InvalidVersion:
@@ -23,7 +25,7 @@ def find_toolkit(kb: KB, text: str) -> tuple[Any, Any]:
     if len(want.release) >= 3:
         exact = [r for r in rels if versions.parse(r.version) <= want]
         return tk, (exact[-1] if exact else rels[0])
-    return tk, rels[0]
+    return tk, headline(tk.releases)
 
 
 def minor_version_minimums(kb: KB, toolkit: Any) -> Any | None:
@@ -39,24 +41,27 @@ def minimums(kb: KB, cuda: str, os: str) -> tuple[str | None, str | None]:
 
 
 def driver_via(driver: str, toolkit_min: str | None, minor_version_min: str | None) -> str | None:
-    """How ``driver`` runs a CUDA with these minimums: ``toolkit``, ``minor-version``, ``unknown``
-    (no minimum recorded) or ``None`` (too old)."""
+    """How ``driver`` runs a CUDA with these minimums: ``toolkit`` (at or above the release's own
+    minimum), ``minor-version`` (below it, at or above the major's floor), ``branch`` (no release minimum
+    is published for this OS, only the major's branch floor, which it meets), ``unknown`` (nothing
+    recorded) or ``None`` (too old)."""
     d = versions.driver(driver)
     if toolkit_min and d >= versions.driver(toolkit_min):
         return "toolkit"
     if minor_version_min and d >= versions.driver(minor_version_min):
-        return "minor-version"
+        return "minor-version" if toolkit_min else "branch"
     if toolkit_min is None and minor_version_min is None:
         return "unknown"
     return None
 
 
 def driver_verdict(kb: KB, cuda: str, driver: str, os: str) -> dict[str, Any]:
-    """Can this driver run CUDA ``cuda`` (X.Y)? ``via`` is ``toolkit``, ``minor-version``,
-    ``unknown`` or None."""
-    tk, _ = find_toolkit(kb, cuda)
+    """Can this driver run CUDA ``cuda`` (X.Y, or the X.Y.Z release a build's runtime comes from)?
+    ``via`` is ``toolkit``, ``minor-version``, ``branch``, ``unknown`` or None."""
+    tk, rel = find_toolkit(kb, cuda)
     need, mvc = minimums(kb, cuda, os)
-    return {"cuda": tk.version, "toolkit_min": need, "minor_version_min": mvc, "via": driver_via(driver, need, mvc)}
+    return {"cuda": tk.version, "release": rel.version, "release_name": rel.name, "toolkit_min": need,
+            "minor_version_min": mvc, "via": driver_via(driver, need, mvc)}
 
 
 def cuda_report(kb: KB, text: str) -> dict[str, Any]:
@@ -84,6 +89,5 @@ def newest_cuda_by_toolkit_minimum(kb: KB, driver: str, os: str = "linux") -> st
     """The newest CUDA whose first release's toolkit minimum this driver meets."""
     d = versions.driver(driver)
     ok = [c.version for c in sorted(kb.data.cuda, key=lambda c: versions.parse(c.version))
-          if (m := getattr(min(c.releases, key=lambda r: versions.parse(r.version)).min_driver, os))
-          and d >= versions.driver(m)]
+          if (m := getattr(headline(c.releases).min_driver, os)) and d >= versions.driver(m)]
     return ok[-1] if ok else None

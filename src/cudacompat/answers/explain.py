@@ -14,8 +14,9 @@ from typing import Any
 from .. import versions
 from . import commands
 from .cuda import cuda_report, newest_cuda_by_toolkit_minimum
-from .gpus import build_code
+from .gpus import code_for
 from .index import KB, QueryError, find_gpu
+from .platforms import release_for
 
 MAX_LINE = 1_000  # catalogued messages are single lines; longer lines are cut
 MAX_LINES = 400  # the first and last 200 distinct lines of a long paste
@@ -55,13 +56,14 @@ def builds_for(kb: KB, cc: str, limit: int = BUILDS_SHOWN) -> dict[str, list[dic
     for t in kb.releases:
         for v in t.variants:
             for plat, al in v.platforms.items():
-                code = build_code(al, cc)
+                code = code_for(kb, al, cc)
                 if code is None or plat == "linux-aarch64":
                     continue
                 os_ = "windows" if plat.startswith("windows") else "linux"
-                need = cuda_report(kb, v.cuda)["min_driver"][os_] if v.cuda else None
+                rel = release_for(kb, v)
+                need = getattr(rel.min_driver, os_) if rel else None
                 row = {"torch": t.version, "variant": v.variant, "platform": plat, "min_driver": need,
-                       "install": commands.pip_install(t, v, os_)}
+                       "install": commands.pip_install(t, v, plat)}
                 (native if code == "native" else ptx).append(row)
     return {"native": native[:limit], "ptx_only": ptx[:limit]}
 

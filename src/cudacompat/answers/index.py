@@ -42,6 +42,11 @@ class KB:
         return sorted(self.data.torch, key=lambda t: versions.parse(t.version), reverse=True)
 
     @cached_property
+    def tegra(self) -> frozenset[str]:
+        """The compute capabilities of integrated Tegra (Jetson) GPUs."""
+        return frozenset(c for a in self.data.architectures for c in a.tegra)
+
+    @cached_property
     def gpus(self) -> dict[str, Any]:
         return {g.id: g for g in self.data.gpus}
 

@@ -19,19 +19,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-NOISE = ("nvidia", "geforce", "tesla", "quadro", "gpu")
+from ..gpunames import MAX_INPUT, NOISE, normalise
+
 MAX_AROUND = 8
 MAX_SUGGESTIONS = 8
 MIN_SIMILARITY = 0.5
-MAX_INPUT = 200  # a GPU name is short: longer text is cut before any work is done
-_WORD = re.compile(r"[a-z]+|[0-9]+")
-_TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")
+_TRUNCATED = re.compile(r"(\.\.\.|…)[ \t]*$")
 
-
-def normalise(text: str) -> str:
-    """Lower case, words of letters or digits only (``RTX4090`` -> ``rtx 4090``), noise words out."""
-    words = _WORD.findall(str(text)[:MAX_INPUT].lower())
-    return " ".join(w for w in words if w not in NOISE)
+__all__ = ["NOISE", "index", "normalise", "resolve", "similarity", "truncated"]
 
 
 def truncated(text: str) -> bool:

@@ -8,8 +8,9 @@ from typing import Any
 from .. import versions
 from ..answers import commands
 from ..answers.explain import builds_for
-from ..answers.gpus import build_code
+from ..answers.gpus import code_for
 from ..answers.index import KB, QueryError
+from ..answers.platforms import PLATFORMS
 from ..answers.releases import find_release
 from ..answers.will_it_run import OS_PLATFORM, will_it_run
 from ..kb.rows import Row
@@ -63,9 +64,11 @@ def recommend(kb: KB, facts: Facts, gpu: Gpu) -> dict[str, Any] | None:
     drv, py = facts.driver.version, plat.python
     if py and not _valid(py):
         py = None
-    if gpu.kb_name and drv and plat.arch == "x86_64":  # will_it_run answers for x86_64
+    platform = plat.guide if plat.guide in PLATFORMS else None
+    jetpack = facts.jetson.jetpack if facts.jetson and platform == "jetson" else None
+    if gpu.kb_name and (drv or platform == "jetson") and platform:
         try:
-            r = will_it_run(kb, gpu.kb_name, drv, os=plat.os, python=py)
+            r = will_it_run(kb, gpu.kb_name, drv, platform, python=py, jetpack=jetpack)
         except QueryError:
             r = None
         if r and r["options"]:
@@ -74,6 +77,8 @@ def recommend(kb: KB, facts: Facts, gpu: Gpu) -> dict[str, Any] | None:
             return {"torch": pick["torch"], "variant": pick["variant"], "install": pick["install"],
                     "reason": f"the newest build with {'native ' if pick['code'] == 'native' else 'PTX-only '}"
                               f"{gpu.sm} code that driver {drv} runs" + (f" on Python {py}" if py else "")}
+    if platform == "jetson":
+        return None  # builds_for knows the desktop and server builds only
     rows = [x for x in builds_for(kb, gpu.compute_capability, limit=1000)["native"] if x["platform"] == plat.key]
     if rows:
         x = rows[0]
@@ -90,7 +95,7 @@ def support_outlook(kb: KB, cc: str, platform: str) -> dict[str, Any] | None:
     older one did; ``narrowing``: the newest release still has it, but not in every variant."""
     rows = []
     for t in kb.releases:
-        vs = [(v, build_code(al, cc)) for v in t.variants if (al := v.platforms.get(platform))]
+        vs = [(v, code_for(kb, al, cc)) for v in t.variants if (al := v.platforms.get(platform))]
         if vs:
             rows.append((t, vs))
     if not rows:

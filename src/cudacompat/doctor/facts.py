@@ -13,21 +13,29 @@ from typing import Any
 
 from .. import __version__, versions
 from ..answers.index import KB, QueryError, find_gpu
+from ..answers.platforms import jetpack_for_l4t
 from .parsers import (
     cc_or_none,
+    is_wsl_kernel,
+    libcuda_version,
     parse_cgroup,
+    parse_device_model,
     parse_nvcc,
     parse_proc_version,
     parse_smi,
     parse_statvfs,
+    parse_tegra_release,
     parse_torch,
     soname,
 )
-from .probes import MAX_LD_DIRS, SMI_FIELDS, Probes, Raw, ld_dirs
+from .probes import MAX_LD_DIRS, SMI_FIELDS, Probes, Raw, ld_dirs, ldconf_dirs
 
 
 @dataclass(frozen=True)
 class Platform:
+    """``key``: the wheels' platform (``linux-x86_64``); ``guide``: the guide's platform, which tells
+    WSL 2 (Linux wheels, the Windows host's driver) and Jetson (Tegra) apart; ``signals``: why."""
+
     os: str
     arch: str
     key: str
@@ -35,6 +43,33 @@ class Platform:
     kernel: str | None = None
     python: str | None = None
     python_executable: str | None = None
+    guide: str | None = None
+    signals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Jetson:
+    """A Jetson: its L4T release (``/etc/nv_tegra_release``, else the kernel module's version), the
+    JetPack that L4T belongs to in the knowledge base, the board's model."""
+
+    l4t: str | None
+    jetpack: str | None
+    model: str | None
+    cuda: str | None = None
+    sbsa: bool | None = None
+
+
+@dataclass(frozen=True)
+class ForwardCompat:
+    """A user-space ``libcuda`` the loader finds before the host driver's: ``via`` LD_LIBRARY_PATH or
+    an ``/etc/ld.so.conf.d`` file. ``newer``: it is newer than the kernel module (CUDA forward
+    compatibility); otherwise it is older and mismatches the driver."""
+
+    path: str
+    version: str
+    via: str
+    host: str | None
+    newer: bool | None
 
 
 @dataclass(frozen=True)
@@ -47,6 +82,7 @@ class Gpu:
     memory_mib: int | None
     kb_name: str | None
     truncated: bool = False
+    segment: str | None = None  # datacenter, workstation, consumer, embedded (the knowledge base's)
 
 
 @dataclass(frozen=True)
@@ -139,6 +175,8 @@ class Facts:
     nvcc: Nvcc
     cuda_home: str | None
     unreadable: tuple[Unreadable, ...] = field(default_factory=tuple)
+    jetson: Jetson | None = None
+    forward_compat: tuple[ForwardCompat, ...] = ()
 
     def gpu_seen(self) -> bool:
         return bool(self.gpus) or any(re.fullmatch(r"nvidia\d+", n) for n in self.device_nodes)
@@ -158,6 +196,67 @@ def _kb_gpu(kb: KB | None, name: str | None) -> Any:
         return find_gpu(kb, name)
     except QueryError:
         return None
+
+
+def wsl_signals(p: Probes) -> list[str]:
+    """Why this Linux is WSL 2: its kernel, its GPU paravirtualisation device, the Windows driver's
+    libraries mounted into it (NVIDIA's CUDA on WSL User Guide)."""
+    out = []
+    if is_wsl_kernel(str(p.platform.get("release") or "")) or is_wsl_kernel(p.kernel_version.text):
+        out.append("kernel: " + " ".join(str(p.platform.get("release") or "microsoft").split())[:80])
+    if "dxg" in (p.dev.text or "").split("\n"):
+        out.append("/dev/dxg")
+    if p.wsl_lib.text is not None:
+        out.append("/usr/lib/wsl/lib")
+    if p.env.get("WSL_DISTRO_NAME"):
+        out.append("WSL_DISTRO_NAME")
+    return out
+
+
+def jetson_signals(p: Probes, pv: dict[str, Any]) -> list[str]:
+    """Why this is a Jetson: L4T's release file, a kernel module that reports an L4T release, a
+    Jetson device-tree model, a ``-tegra`` kernel."""
+    out = []
+    if parse_tegra_release(p.tegra_release.text):
+        out.append("/etc/nv_tegra_release")
+    if pv["l4t"]:
+        out.append("/proc/driver/nvidia/version (L4T)")
+    model = parse_device_model(p.device_model.text) or ""
+    if "jetson" in model.casefold():
+        out.append("device-tree model")
+    if str(p.platform.get("release") or "").endswith("-tegra"):
+        out.append("kernel: " + str(p.platform.get("release"))[:80])
+    return out
+
+
+def _jetson(p: Probes, pv: dict[str, Any], kb: KB | None) -> Jetson:
+    l4t = parse_tegra_release(p.tegra_release.text) or pv["l4t"]
+    jp = jetpack_for_l4t(kb, l4t) if kb is not None and l4t else None
+    return Jetson(l4t, jp.version if jp else None, parse_device_model(p.device_model.text),
+                  jp.cuda if jp else None, jp.sbsa if jp else None)
+
+
+def forward_compat(p: Probes, host: str | None) -> list[ForwardCompat]:
+    """The user-space libcuda files the loader finds first: in a directory on LD_LIBRARY_PATH, or one
+    an ``/etc/ld.so.conf.d`` file names (where the CUDA images' ``cuda-compat`` package is put in use)."""
+    places = [(d, "LD_LIBRARY_PATH", p.ld.get(d)) for d in ld_dirs(p.env)[:MAX_LD_DIRS]]
+    for conf, raw in p.ldconf.items():
+        for d in ldconf_dirs({conf: raw}):
+            places.append((d, conf, p.ldconf_dirs.get(d)))
+    out, seen = [], set()
+    for d, via, raw in places:
+        for name in ((raw.text or "").split("\n") if raw and raw.text else []):
+            ver = libcuda_version(name)
+            path = f"{d.rstrip('/')}/{name}"
+            if ver is None or path in seen:
+                continue
+            seen.add(path)
+            newer = None
+            if host:
+                newer = versions.driver(ver) > versions.driver(host) if ver != host else None
+            if newer is not None:
+                out.append(ForwardCompat(path, ver, via, host, newer))
+    return out
 
 
 def build(p: Probes, kb: KB | None = None) -> Facts:
@@ -189,7 +288,11 @@ def build(p: Probes, kb: KB | None = None) -> Facts:
         smi["note"] = (f"this nvidia-smi does not know the {first.get('unsupported_field')} field "
                        "(drivers before the 510 branch); capabilities come from the knowledge base")
     pv = parse_proc_version(p.proc_version.text)
-    if p.proc_version.text is None and os_ == "linux":
+    wsl = wsl_signals(p) if os_ == "linux" else []
+    tegra = jetson_signals(p, pv) if (os_, arch) == ("linux", "aarch64") else []
+    wsl2 = arch == "x86_64" and bool({"/dev/dxg", "/usr/lib/wsl/lib"} & set(wsl))  # WSL 1 has neither
+    guide = "jetson" if tegra else "wsl2" if wsl2 else f"{os_}-{arch}"
+    if p.proc_version.text is None and os_ == "linux" and guide != "wsl2":
         unreadable("/proc/driver/nvidia/version", p.proc_version.error)
     elif p.proc_version.text is not None and not pv["line"]:
         unreadable("/proc/driver/nvidia/version", "no NVRM version line in it")
@@ -204,13 +307,20 @@ def build(p: Probes, kb: KB | None = None) -> Facts:
         if not cc and kg:
             cc, src = kg.compute_capability, "knowledge base"
         gpus.append(Gpu(g["index"] if g["index"] is not None else i, g["name"], cc, versions.cc(cc).sm if cc else None,
-                        src if cc else None, g["memory_mib"], kg.name if kg else None, g["truncated"]))
+                        src if cc else None, g["memory_mib"], kg.name if kg else None, g["truncated"],
+                        kg.segment if kg else None))
     if not gpus and t["devices"]:  # nvidia-smi unreadable but torch sees devices
         for i, d in enumerate(t["devices"]):
             kg = _kb_gpu(kb, d["name"])
             cc = d["compute_capability"] or (kg.compute_capability if kg else None)
             gpus.append(Gpu(i, d["name"], cc, versions.cc(cc).sm if cc else None, "torch" if cc else None,
-                            None, kg.name if kg else None, False))
+                            None, kg.name if kg else None, False, kg.segment if kg else None))
+    jetson = _jetson(p, pv, kb) if tegra else None
+    if not gpus and jetson and jetson.model:  # JetPack 5 and older have no nvidia-smi
+        kg = _kb_gpu(kb, jetson.model)
+        if kg:
+            gpus.append(Gpu(0, jetson.model, kg.compute_capability, versions.cc(kg.compute_capability).sm,
+                            "knowledge base", None, kg.name, False, kg.segment))
 
     smi_drivers = sorted({g["driver"] for g in smi["gpus"] if g["driver"]})
     driver = Driver(version=smi_drivers[0] if smi_drivers else pv["driver"],
@@ -259,7 +369,7 @@ def build(p: Probes, kb: KB | None = None) -> Facts:
     return Facts(
         cudacompat=__version__,
         platform=Platform(os_, arch, f"{os_}-{arch}", p.platform.get("system"), p.platform.get("release"), python,
-                          t["executable"] or p.platform.get("executable")),
+                          t["executable"] or p.platform.get("executable"), guide, tuple(wsl or tegra)),
         gpus=tuple(gpus),
         nvidia_smi=Smi(**{**smi, "gpus": tuple(smi["gpus"])}),
         driver=driver,
@@ -272,6 +382,8 @@ def build(p: Probes, kb: KB | None = None) -> Facts:
         nvcc=nvcc,
         cuda_home=env.get("CUDA_HOME") or env.get("CUDA_PATH"),
         unreadable=tuple(unread),
+        jetson=jetson,
+        forward_compat=tuple(forward_compat(p, driver.kernel_module or driver.version)),
     )
 
 

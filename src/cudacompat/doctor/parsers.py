@@ -260,3 +260,32 @@ def parse_torch(raw: Raw) -> dict[str, Any]:
 
 def _list(value: Any) -> list:
     return value if isinstance(value, list) else []
+
+
+_TEGRA_RE = re.compile(r"#\s*R(\d{1,3})\s*\(release\),\s*REVISION:\s*(\d{1,3})\.(\d{1,3})")
+_LIBCUDA_RE = re.compile(r"^libcuda\.so\.([1-9]\d{2}(?:\.\d{1,4}){1,2})$")  # a driver branch, not .so.1.1
+
+
+def parse_tegra_release(text: str | None) -> str | None:
+    """``/etc/nv_tegra_release`` (``# R38 (release), REVISION: 2.0, ...``) -> the L4T release ``38.2.0``."""
+    m = _TEGRA_RE.search(text or "")
+    return f"{int(m.group(1))}.{int(m.group(2))}.{int(m.group(3))}" if m else None
+
+
+def parse_device_model(text: str | None) -> str | None:
+    """The device tree's model (``NVIDIA Jetson AGX Orin Developer Kit``), NUL-terminated on disk."""
+    t = " ".join((text or "").replace("\x00", " ").split())
+    return t[:200] or None
+
+
+def is_wsl_kernel(text: str | None) -> bool:
+    """A kernel release or ``/proc/version`` of Microsoft's WSL kernels (``5.15.153.1-microsoft-standard-WSL2``;
+    WSL 1 reports ``4.4.0-19041-Microsoft``)."""
+    return "microsoft" in (text or "").casefold()
+
+
+def libcuda_version(name: str) -> str | None:
+    """``libcuda.so.575.57.08`` -> ``575.57.08``: the driver release a user-space libcuda belongs to
+    (``libcuda.so.1.1``, WSL's, names none)."""
+    m = _LIBCUDA_RE.match(name)
+    return driver_or_none(m.group(1)) if m else None

@@ -1,7 +1,9 @@
 """Probes: read raw text from this machine through a :class:`Reader` (``nvidia-smi``'s query
 interface, ``/proc/driver/nvidia/version``, ``nvcc --version``, cgroups, ``/dev/shm``, the
-environment, and torch's own answers from a subprocess, so a broken torch cannot take the command
-down). A probe returns text, or ``None`` with the reason; nothing here interprets what it reads.
+environment, the signs of WSL 2 (``/proc/version``, ``/usr/lib/wsl/lib``) and of a Jetson
+(``/etc/nv_tegra_release``, the device tree's model), the loader's configuration
+(``/etc/ld.so.conf.d``), and torch's own answers from a subprocess, so a broken torch cannot take
+the command down). A probe returns text, or ``None`` with the reason; nothing here interprets what it reads.
 Tests pass a reader with recorded answers."""
 
 from __future__ import annotations
@@ -19,6 +21,12 @@ from typing import Any
 SMI_FIELDS = ("index", "name", "compute_cap", "driver_version", "memory.total")
 MAX_TEXT = 256 * 1024
 MAX_LD_DIRS = 32
+MAX_LDCONF_FILES = 32
+TEGRA_RELEASE = "/etc/nv_tegra_release"
+DEVICE_MODEL = "/proc/device-tree/model"
+KERNEL_VERSION = "/proc/version"
+WSL_LIB = "/usr/lib/wsl/lib"  # where WSL 2 mounts the Windows driver's libcuda
+LDCONF_DIR = "/etc/ld.so.conf.d"
 TORCH_TIMEOUT = 60.0
 TORCH_MARK = "CUDACOMPAT_TORCH_JSON="
 FIELD_RE = re.compile(r'Field "([^"]+)" is not a valid field to query')
@@ -164,6 +172,12 @@ class Probes:
     torch: Raw = field(default_factory=Raw)
     ld: dict[str, Raw] = field(default_factory=dict)
     image: str | None = None
+    kernel_version: Raw = field(default_factory=Raw)
+    tegra_release: Raw = field(default_factory=Raw)
+    device_model: Raw = field(default_factory=Raw)
+    wsl_lib: Raw = field(default_factory=Raw)
+    ldconf: dict[str, Raw] = field(default_factory=dict)  # /etc/ld.so.conf.d/<file> -> its text
+    ldconf_dirs: dict[str, Raw] = field(default_factory=dict)  # the directories those files name
 
 
 def _smi_argv(fields: tuple[str, ...]) -> list[str]:
@@ -172,6 +186,23 @@ def _smi_argv(fields: tuple[str, ...]) -> list[str]:
 
 def ld_dirs(env: Mapping[str, str]) -> list[str]:
     return [d for d in dict.fromkeys((env.get("LD_LIBRARY_PATH") or "").split(os.pathsep)) if d]
+
+
+def ldconf_dirs(texts: Mapping[str, Raw]) -> list[str]:
+    """The absolute directories the loader's configuration files name (``include`` lines skipped)."""
+    out: list[str] = []
+    for raw in texts.values():
+        for line in (raw.text or "").splitlines():
+            d = line.split("#", 1)[0].strip()
+            if d.startswith("/") and d not in out:
+                out.append(d)
+    return out[:MAX_LD_DIRS]
+
+
+def _ldconf(reader: Any) -> dict[str, Raw]:
+    listing = reader.listdir(LDCONF_DIR)
+    names = [n for n in (listing.text or "").split("\n") if n.endswith(".conf")][:MAX_LDCONF_FILES]
+    return {f"{LDCONF_DIR}/{n}": reader.read(f"{LDCONF_DIR}/{n}") for n in names}
 
 
 def collect(reader: Any, python: str | None = None, image: str | None = None) -> Probes:
@@ -191,6 +222,7 @@ def collect(reader: Any, python: str | None = None, image: str | None = None) ->
                 if alt.text is not None:
                     nvcc = alt
                     break
+    conf = _ldconf(reader)
     return Probes(
         env=env, platform=dict(reader.platform()), smi=smi, smi_fields=fields, smi_first=first,
         proc_version=reader.read("/proc/driver/nvidia/version"),
@@ -203,4 +235,10 @@ def collect(reader: Any, python: str | None = None, image: str | None = None) ->
         torch=reader.torch(python or sys.executable),
         ld={d: reader.listdir(d) for d in ld_dirs(env)[:MAX_LD_DIRS]},
         image=image,
+        kernel_version=reader.read(KERNEL_VERSION),
+        tegra_release=reader.read(TEGRA_RELEASE),
+        device_model=reader.read(DEVICE_MODEL),
+        wsl_lib=reader.listdir(WSL_LIB),
+        ldconf=conf,
+        ldconf_dirs={d: reader.listdir(d) for d in ldconf_dirs(conf)},
     )

@@ -52,7 +52,8 @@ def _arch_line(t: Torch) -> str | None:
 
 def machine_rows(f: Facts) -> list[tuple[str, str]]:
     t, d, c, p = f.torch, f.driver, f.container, f.platform
-    rows = [("Platform", f"{p.key}" + (f" (kernel {p.kernel})" if p.kernel else "")),
+    where = {"wsl2": " under WSL 2", "jetson": " (Jetson)"}.get(p.guide or "", "")
+    rows = [("Platform", f"{p.key}{where}" + (f" (kernel {p.kernel})" if p.kernel else "")),
             ("Python", f"{p.python or 'unknown'}" + (f" ({p.python_executable})" if p.python_executable else ""))]
     if f.gpus:
         for g in f.gpus:
@@ -77,6 +78,12 @@ def machine_rows(f: Facts) -> list[tuple[str, str]]:
                      + (f"; {', '.join(extra)}" if extra else "")))
     else:
         rows.append(("Driver", "unknown"))
+    if f.jetson:
+        j = f.jetson
+        rows.append(("Jetson", f"{j.model or 'model unknown'}; L4T {j.l4t or 'unknown'}"
+                     + (f", JetPack {j.jetpack} (CUDA {j.cuda})" if j.jetpack else ", JetPack not in the knowledge base")))
+    for fc in f.forward_compat:
+        rows.append(("libcuda", f"{fc.path} via {fc.via} ({'newer' if fc.newer else 'older'} than driver {fc.host})"))
     rows.append(("torch", _torch_line(t)))
     if t.status == "ok":
         if _arch_line(t):

@@ -88,6 +88,9 @@ class Architecture(Row):
     id: Id
     name: Text
     compute_capabilities: Annotated[list[ComputeCapability], Field(min_length=1)]
+    tegra: list[ComputeCapability] = Field(
+        default_factory=list, description="the compute capabilities of integrated Tegra GPUs (Jetson): their "
+        "native code does not run desktop or server SASS, and theirs does not run on desktop GPUs")
 
 
 class Gpu(Row):
@@ -109,9 +112,11 @@ class DriverMin(Strict):
 
 class CudaRelease(Strict):
     version: Version
-    name: Text = Field(description="GA, Update 1, …")
+    name: Text = Field(description="GA, Update 1, … (RC and Developer Preview releases are never the headline)")
     date: Date | None = None
     min_driver: DriverMin
+    cudart: Version | None = Field(None, description="the CUDA Runtime (cudart) component version of this release, "
+                                   "as the release notes' component table gives it")
 
 
 class CCRange(Strict):
@@ -177,6 +182,8 @@ class Variant(Row):
         description="'pypi' or the index URL"
     )
     default: bool = Field(False, description="what plain `pip install torch==X` gets on Linux x86_64")
+    default_aarch64: bool = Field(False, description="what plain `pip install torch==X` gets on Linux aarch64 "
+                                  "(measured: PyPI's aarch64 wheels carry CUDA from 2.11)")
     python: VersionRange | None = None
     platforms: dict[Literal[PLATFORMS], ArchList] = Field(default_factory=dict)
 
@@ -230,6 +237,44 @@ class ErrorEntry(Row):
     )
 
 
+class DriverSupport(Row):
+    """The first driver that supports a family of GPUs: a driver branch that predates a GPU cannot drive it,
+    whatever the CUDA tables say."""
+
+    id: Id
+    name: Text
+    gpus: Annotated[list[Id], Field(min_length=1, description="ids of the gpus rows it covers")]
+    min_driver: DriverMin
+
+
+class JetPack(Row):
+    """A JetPack release: the Jetson software stack, with the CUDA it ships and the modules it supports."""
+
+    id: Id
+    version: Text = Field(description='"6.2", "7.0", "6.0 DP"')
+    l4t: Text = Field(description="the Jetson Linux (L4T) release")
+    cuda: Version
+    cudnn: Version | None = None
+    tensorrt: Text | None = None
+    ubuntu: Text | None = None
+    python: Version | None = None
+    date: Date | None = None
+    compute_capabilities: Annotated[list[ComputeCapability], Field(min_length=1)]
+    modules: list[Text] = Field(default_factory=list)
+    sbsa: bool = Field(False, description="uses the server Arm (SBSA) CUDA stack: linux-aarch64 builds apply")
+
+
+class JetsonBuild(Row):
+    """A PyTorch build NVIDIA publishes for Jetson: a wheel for given JetPack releases, or a container."""
+
+    id: Id
+    torch: Text = Field(description="the version as NVIDIA prints it, e.g. 2.4.0a0+3bcc3cddb5")
+    jetpack: Annotated[list[Text], Field(min_length=1, description="the JetPack versions it is built for")]
+    wheel: Annotated[str, StringConstraints(pattern=r"^https://\S+\.whl$")] | None = None
+    container: Annotated[str, StringConstraints(pattern=r"^[a-z0-9.-]+(/[a-z0-9._-]+)+:[\w][\w.-]{0,127}$")] | None = None
+    python: Version | None = None
+
+
 class Announcement(Row):
     """A removal from PyTorch's official builds as it was announced (before or at the release); what the
     builds then measured to contain is compared with it (:func:`cudacompat.query.announcement_status`)."""
@@ -259,3 +304,6 @@ class KnowledgeBase(Strict):
     ngc: list[Ngc] = Field(default_factory=list)
     errors: list[ErrorEntry] = Field(default_factory=list)
     announcements: list[Announcement] = Field(default_factory=list)
+    driver_support: list[DriverSupport] = Field(default_factory=list)
+    jetpack: list[JetPack] = Field(default_factory=list)
+    jetson_builds: list[JetsonBuild] = Field(default_factory=list)

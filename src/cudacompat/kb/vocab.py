@@ -2,7 +2,7 @@
 site build read them)."""
 
 SECTIONS = ("architectures", "gpus", "cuda", "cuda_majors", "cudnn", "nccl", "torch", "images", "ngc",
-            "errors", "announcements")
+            "errors", "announcements", "driver_support", "jetpack", "jetson_builds")
 PLATFORMS = ("linux-x86_64", "linux-aarch64", "windows-x86_64")
 SEGMENTS = ("datacenter", "workstation", "consumer", "embedded")
 ERROR_FAMILIES = (

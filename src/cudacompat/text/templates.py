@@ -18,15 +18,33 @@ MVC_LIMITS = ("runs through minor-version compatibility: features that need a ne
 
 SENTENCES: dict[str, str] = {
     # notes on a build that runs
-    "note.ptx": "no native {sm} code: kernels are JIT-compiled from PTX at first use (slow start), and bundled "
-                "libraries without code for this GPU can still fail",
+    "note.ptx": "no native {sm} code: the driver JIT-compiles this build's PTX for {sm} at first use (the first "
+                "launch of each kernel is slow, then cached), and any bundled library kernel without code for "
+                "{sm} fails with \"no kernel image is available\"",
     "note.minor-version": MVC_LIMITS,
+    "note.branch": "NVIDIA publishes no {os} driver minimum for CUDA {cuda} (only the CUDA {major}.x branch floor, "
+                   "R{minor_version_min}, which this driver meets); features of newer drivers may be missing",
     "note.driver-unknown": "the {os} driver minimum for CUDA {cuda} is not recorded",
+    "note.not-checked": "the driver was not checked: give the one nvidia-smi prints to judge it against CUDA {cuda}",
+    "note.jetson-wheel": "NVIDIA's PyTorch wheel for JetPack {jetpacks}: install it on top of that JetPack",
+    "note.jetson-container": "NVIDIA's PyTorch container for JetPack {jetpacks}",
+    "note.sbsa": "JetPack {sbsa} uses the server Arm (SBSA) CUDA stack, so the linux-aarch64 builds run on it",
     # why a build does not run, and what would fix it
-    "reject.python": "Python {python} is outside torch {torch}'s range {lo}–{hi}",
-    "fix.python": "use a Python inside that range",
     "reject.arch": "no native code or PTX for {sm} in {torch}+{variant} (it has {have}{ptx})",
     "fix.arch": "choose a release or variant that lists {sm}",
+    "reject.arch-jetson": "{torch} is NVIDIA's build for JetPack {jetpacks}, whose modules are {ccs}, not {sm}",
+    "fix.arch-jetson": "use a build for a JetPack that supports this module",
+    "reject.libraries": "{torch}+{variant} has only PTX for {sm}, and the libraries it bundles predate the GPU: "
+                        "{libraries}",
+    "fix.libraries": "choose a build with native {sm} code",
+    "lib.toolkit": "the CUDA {cuda} libraries (cuBLAS, cuFFT, cuSPARSE, …) target up to {toolkit_max_sm}",
+    "lib.cudnn": "cuDNN {cudnn} supports up to {cudnn_max_sm}",
+    "reject.jetpack": "{torch} is built for JetPack {built_for}, not JetPack {jetpack}",
+    "fix.jetpack": "use the build for JetPack {jetpack}, or install JetPack {built_for}",
+    "reject.python": "Python {python} is outside torch {torch}'s range {lo}–{hi}",
+    "fix.python": "use a Python inside that range",
+    "reject.gpu-driver": "driver {driver} predates the {family} (first supported by {floor_needs})",
+    "fix.gpu-driver": "upgrade the driver to ≥ {floor_needs}",
     "reject.driver": "driver {driver} is too old for CUDA {cuda} even under minor-version compatibility "
                      "(needs ≥ {minor_version_min}; the toolkit minimum is {toolkit_min})",
     "fix.driver": "upgrade the driver to ≥ {needs}",
@@ -34,7 +52,21 @@ SENTENCES: dict[str, str] = {
                          "(≥ {toolkit_min}); minor-version compatibility does not cover JIT of newer PTX",
     "fix.driver-ptx": "upgrade the driver to ≥ {toolkit_min}",
     "unknown.no-arch-data": "the architectures compiled into {torch}+{variant} on {platform} are not recorded "
-                            "(a known gap)",
+                            "(a known gap); everything else about it fits",
+    # a whole answer: the GPU and the platform do not go together, groups of rejections, fixes
+    "mismatch.tegra-not-jetson": "{name} is a Jetson module (an integrated Tegra GPU on an aarch64 board): no "
+                                 "{platform} build runs on it; ask for the jetson platform",
+    "mismatch.jetson-not-tegra": "{name} is not a Jetson module: NVIDIA's Jetson builds run only on Jetson boards",
+    "group.arch": "no code for {sm}",
+    "group.libraries": "only PTX for {sm}, and bundled libraries that predate it",
+    "group.jetpack": "built for another JetPack",
+    "group.python": "outside the Python range",
+    "group.gpu-driver": "driver older than the GPU",
+    "group.driver": "driver too old for the build's CUDA",
+    "group.driver-ptx": "PTX JIT needs the build's own CUDA driver",
+    "fixrun.driver": "with driver ≥ {needs}: torch {torch}+{variant} would run",
+    "fixrun.python": "with Python {lo}–{hi}: torch {torch}+{variant} would run",
+    "fixrun.jetpack": "with JetPack {jetpack}: torch {torch} would run",
     # the page's own words around the answer
     "page.gpu": "{name}: compute capability {cc} ({sm}), {arch}",
     "page.unknown-gpu": "Unknown GPU.",
@@ -44,16 +76,16 @@ SENTENCES: dict[str, str] = {
                        "(not the “CUDA Version”).",
     "page.count": "{n} builds run on this GPU and driver",
     "page.none": "No recorded build runs on this GPU and driver",
-    "page.why-not": "Why not the newest release or the PyPI default?",
-    "page.all-rejected": "All {n} builds that do not run, with reasons",
+    "page.why-not": "Why the others do not run",
+    "page.all-rejected": "All {n} builds that do not run, with every reason",
     "page.no-image": "No pytorch/pytorch image recorded for this build; use pip inside a CUDA base image.",
-    "page.unknown": "{n} builds have no recorded architecture list for this platform (a known gap) and are not "
-                    "judged.",
+    "page.unknown": "Not judged on architecture ({n} builds, a known gap):",
     "page.smi-filled": "Filled: {what}",
     "page.smi-nothing": "No GPU name or driver version found in this text.",
     "badge.default": "PyPI default",
     "badge.minor-version": "minor-version compatibility",
     "badge.ptx": "PTX JIT only",
+    "badge.jetson": "NVIDIA Jetson build",
     # announced removals against the recorded builds (cudacompat.answers.coverage.announcement_status)
     "announce.unreleased": "torch {torch} is not released yet",
     "announce.cuda-still": "torch {checked} still has {variants}",

@@ -135,11 +135,18 @@ def compare(kb: Any, evs: list[dict[str, Any]]) -> list[str]:
                     out.append(f"{where}: torch {t.version}+{v.variant} {k} is {mine!r}; the wheel pins {theirs!r}")
         else:
             v = next((v for v in t.variants if v.variant == f["variant"]), None)
+            claimed = [x.variant for x in t.variants if getattr(x, "default_aarch64", False)]
             if v is None or not f["cuda"]:
-                if v is not None and ev["platform"] in v.platforms:
+                if v is not None and ev["platform"] in v.platforms and v.default_aarch64:
                     out.append(f"{where}: the {ev['platform']} PyPI wheel has no CUDA, yet "
-                               f"{t.version}+{v.variant} lists architectures for it")
+                               f"{t.version}+{v.variant} says it is that wheel")
+                if claimed and ev["platform"] == "linux-aarch64":
+                    out.append(f"{where}: the {ev['platform']} PyPI wheel is {f['variant']}; torch {t.version} "
+                               f"says it is {claimed[0]}")
                 continue
+            if ev["platform"] == "linux-aarch64" and claimed != [v.variant]:
+                out.append(f"{where}: the {ev['platform']} PyPI wheel is {v.variant}; torch {t.version} says it is "
+                           + (claimed[0] if claimed else "none (default_aarch64 is not set)"))
         al = v.platforms.get(ev["platform"])
         if f["cuda"] and al is None:
             out.append(f"{where}: torch {t.version}+{v.variant} has no {ev['platform']} architecture list; "

@@ -71,4 +71,4 @@ def run_checks(rows: dict[str, list[tuple[int, Any]]], doc: Document, file: Path
 
 
 def _load_all() -> None:
-    from . import cuda, errors, gpus, references, releases  # noqa: F401  (registration)
+    from . import cuda, errors, gpus, platforms, references, releases  # noqa: F401  (registration)

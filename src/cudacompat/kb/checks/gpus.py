@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ... import versions
+from ...gpunames import normalise
 from . import Context, check
 
 
@@ -37,13 +38,18 @@ def gpu_architecture(ctx: Context):
 
 @check("gpu-names-unique")
 def gpu_names_unique(ctx: Context):
-    """No two GPUs share a name or an nvidia-smi name (case-insensitive)."""
-    names: dict[str, tuple[int, str]] = {}
+    """No two GPUs share a name, an nvidia-smi name, an alias or an id, as lookups compare them: case,
+    spacing, punctuation, compatibility forms (NFKC) and invisible characters do not make two names differ."""
+    owner: dict[str, tuple[int, str, str]] = {}
     for i, g in ctx.rows["gpus"]:
-        for field, values in (("name", [g.name]), ("smi_names", g.smi_names)):
+        for field, values in (("id", [g.id]), ("name", [g.name]), ("smi_names", g.smi_names), ("aliases", g.aliases)):
             for j, n in enumerate(values):
-                key = n.casefold()
-                if key in names and names[key][0] != i:
-                    p = ("gpus", i, field) if field == "name" else ("gpus", i, field, j)
-                    yield p, f"name {n!r} is already used by {names[key][1]!r}"
-                names.setdefault(key, (i, g.id))
+                key = normalise(n)
+                if not key:
+                    p = ("gpus", i, field) if field in ("id", "name") else ("gpus", i, field, j)
+                    yield p, f"{field} {n!r} has no letters or digits to look it up by"
+                    continue
+                if key in owner and owner[key][0] != i:
+                    p = ("gpus", i, field) if field in ("id", "name") else ("gpus", i, field, j)
+                    yield p, f"{n!r} reads as {owner[key][2]!r}, already used by {owner[key][1]!r}"
+                owner.setdefault(key, (i, g.id, n))

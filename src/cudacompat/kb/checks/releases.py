@@ -39,6 +39,8 @@ def variant_once(ctx: Context):
             defaults += v.default
             if v.default and v.index != "pypi":
                 yield vp + ("index",), "the default variant is the one on PyPI: index must be 'pypi'"
+            if v.default_aarch64 and v.index != "pypi":
+                yield vp + ("index",), "default_aarch64 names PyPI's aarch64 wheel: index must be 'pypi'"
         if defaults > 1:
             yield ("torch", i, "variants"), f"torch {t.version} has {defaults} default variants; at most one"
 

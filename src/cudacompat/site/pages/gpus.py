@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import versions
-from ...answers.gpus import build_code
+from ...answers.gpus import code_for
 from ...answers.index import KB
 from ...text.markdown import code, esc, sm_label, sources, table
 from ...text.titles import PLATFORM_TITLE, SEGMENT_TITLE
@@ -52,7 +52,7 @@ def support_summary(kb: KB, cc: str) -> str:
     for t in reversed(kb.releases):
         for v in t.variants:
             for p, al in v.platforms.items():
-                groups.setdefault((v.variant, p), []).append((t.version, build_code(al, cc)))
+                groups.setdefault((v.variant, p), []).append((t.version, code_for(kb, al, cc)))
     rows = []
     for (variant, p), items in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         native = _runs([(ver, c == "native") for ver, c in items])
@@ -78,7 +78,7 @@ def page_architecture(kb: KB, a: Any) -> Page:
         body += ["Releases that run it, per variant and platform (release ranges in release order):", "",
                  support_summary(kb, c), ""]
         imgs = [i for i in kb.data.images
-                if any(build_code(al, c) == "native"
+                if any(code_for(kb, al, c) == "native"
                        for t in by_version.get(i.torch, ())
                        for v in t.variants if v.variant == i.variant
                        for p, al in v.platforms.items() if p == "linux-x86_64")]
