@@ -140,10 +140,8 @@
   function floorNeeds(d, floor, os) {
     if (!floor) return null;
     if (floor[os]) return cmp(d, parseDriver(floor[os])) >= 0 ? null : floor[os];
-    if (os === "windows" && floor.linux) {
-      var branch = floor.linux.split(".")[0];
-      return d[0] >= Number(branch) ? null : branch;
-    }
+    var branch = floor.branch || (os === "windows" && floor.linux ? floor.linux.split(".")[0] : null);
+    if (branch) return d[0] >= Number(branch) ? null : branch;  // a bare branch: no exact version sourced
     return null;
   }
 
@@ -255,7 +253,7 @@
     if (x.reason === "libraries" && x.toolkit_max) libs.push(say(T, "lib.toolkit", { cuda: cuda, toolkit_max_sm: sm(x.toolkit_max) }));
     if (x.reason === "libraries" && x.cudnn_max) libs.push(say(T, "lib.cudnn", { cudnn: str(x.cudnn), cudnn_max_sm: sm(x.cudnn_max) }));
     return { sm: ctx.gpu.sm, torch: b.torch, variant: b.variant, cuda: cuda, major: cuda.split(".")[0],
-      platform: b.platform, driver: str(ctx.driver), python: str(ctx.python), os: ctx.os, jetpack: str(ctx.jetpack),
+      platform: b.platform, driver: str(ctx.driver), python: str(ctx.python), os: ctx.os, os_name: ctx.os.charAt(0).toUpperCase() + ctx.os.slice(1), jetpack: str(ctx.jetpack),
       lo: str(r[0]), hi: r[1] || "…", have: (b.sm || []).join(", ") || "none",
       ptx: (b.ptx && b.ptx.length) ? "; PTX " + b.ptx.join(", ") : "",
       needs: str(x.needs), toolkit_min: str(x.toolkit_min), minor_version_min: str(x.minor_version_min),

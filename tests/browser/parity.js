@@ -20,15 +20,23 @@ out.names = input.names.map((n) => {
   const r = L.resolveGpu(T, n);
   return [r.gpu ? r.gpu.id : null, r.suggestions];
 });
-out.decide = input.decide.map(([name, driver, os, python]) => {
+out.decide = input.decide.map(([name, driver, platform, python, jetpack]) => {
   const gpu = L.resolveGpu(T, name).gpu;
-  const r = L.decide(T, gpu.cc, driver, os, python);
+  const ctx = { gpu, driver, platform, os: L.DRIVER_OS[platform], python, jetpack };
+  const r = L.decide(T, gpu, driver, platform, python, jetpack);
   const b = (x) => [T.builds[x.build].torch, T.builds[x.build].variant];
   return {
+    mismatch: r.mismatch ? L.mismatchText(T, ctx, r.mismatch) : null,
     options: r.options.map((o) => [...b(o), o.code, o.driver_via, T.builds[o.build].install,
-      L.condaCommand(T, T.builds[o.build], python), T.builds[o.build].docker, L.notes(T, o, gpu, driver, os, python)]),
-    rejected: r.rejected.map((x) => { const t = L.rejection(T, x, gpu, driver, os, python); return [...b(x), x.reason, t.detail, t.fix]; }),
-    unknown: r.unknown.map((x) => b(x)),
+      L.condaCommand(T, T.builds[o.build], python), T.builds[o.build].docker, L.notes(T, ctx, o)]),
+    rejected: r.rejected.map((x) => {
+      const t = L.rejection(T, ctx, x);
+      return [...b(x), x.reason, x.reasons.map((q) => q.reason), t.detail, t.fix];
+    }),
+    unknown: r.unknown.map((x) => [...b(x), L.say(T, "unknown.no-arch-data", { torch: T.builds[x.build].torch,
+      variant: T.builds[x.build].variant, platform: T.builds[x.build].platform })]),
+    groups: L.groups(T, ctx, r),
+    fixes: L.fixLines(T, L.fixes(T, r)),
   };
 });
 out.smi = input.smi.map((t) => L.parseSmi(t));

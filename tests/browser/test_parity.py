@@ -18,7 +18,7 @@ from cudacompat.answers.smi_paste import parse_paste
 from cudacompat.answers.will_it_run import will_it_run
 from cudacompat.site import browser
 from cudacompat.text.templates import fill
-from cudacompat.text.verdicts import notes, rejection
+from cudacompat.text.verdicts import will_it_run_json
 from tests.conftest import FIXTURES, run_node
 
 DRIVERS = ["418.39", "450.80.02", "470.57.02", "520.61.05", "525.60.13", "527.41", "535.104.05", "550.54.14",
@@ -58,21 +58,34 @@ def data_files(kb, tmp_path_factory):
     return d
 
 
-@pytest.fixture(scope="module")
-def answers(kb, data_files):
-    rng = random.Random(2026)
+JETPACKS = [None, "4.6.1", "5.1.2", "6.0", "6.2", "7.0", "7.2"]
+
+
+def decide_grid(kb) -> list[list]:
+    """Every compute capability (one GPU each, Jetsons included) x real drivers x every platform x Pythons,
+    and every Jetson x JetPacks, with and without a driver."""
     gpus = {}
     for g in kb.data.gpus:
         gpus.setdefault(g.compute_capability, g)
-    grid = [[g.name, d, os_, py] for g, d, os_, py in itertools.product(gpus.values(), DRIVERS,
-                                                                        ["linux", "windows"], PYTHONS)]
+    grid = [[g.name, d, plat, py, None] for g, d, plat, py in itertools.product(
+        gpus.values(), DRIVERS, ["linux-x86_64", "windows-x86_64", "wsl2", "linux-aarch64"], PYTHONS)]
+    jetsons = [g for g in kb.data.gpus if g.compute_capability in kb.tegra]
+    grid += [[g.name, d, "jetson", py, jp] for g, d, py, jp in itertools.product(
+        jetsons, [None, "540.4.0", "580.65.06", "595.78"], [None, "3.10"], JETPACKS)]
+    grid += [[g.name, "580.65.06", "jetson", None, None] for g in gpus.values()]  # desktop GPUs on Jetson
+    return grid
+
+
+@pytest.fixture(scope="module")
+def answers(kb, data_files):
+    rng = random.Random(2026)
     smi = [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "smi").glob("*.txt"))]
     smi += [t.replace("\n", "\r\n") for t in smi] + [t[: len(t) // 2] for t in smi]
     smi += ["name, driver_version\nNVIDIA H100 80GB HBM3, 590.48.01\n", "| 0 " * 20000, "Driver Version: 5" * 3000]
     msgs = [m for e in kb.data.errors for m in e.messages]
     pastes = msgs + [f"{a}\n{b}" for a, b in zip(msgs, reversed(msgs), strict=True)]
     pastes += [m[len(m) // 4: len(m) * 3 // 4] for m in msgs] + ["", "\n\n", "nothing to see here at all"]
-    inputs = {"names": typed_names(kb, rng), "decide": grid, "smi": smi, "pastes": pastes}
+    inputs = {"names": typed_names(kb, rng), "decide": decide_grid(kb), "smi": smi, "pastes": pastes}
     js = run_node(SCRIPT, {"lookup": str(data_files / "lookup-data.js"), "errors": str(data_files / "errors-data.js"),
                            **inputs})
     return inputs, js
@@ -96,20 +109,30 @@ def test_gpu_names_resolve_the_same(kb, answers):
 def test_will_it_run_answers_the_same_with_the_same_words(kb, answers):
     inputs, js = answers
     wrong = []
-    for (name, driver, os_, py), got in zip(inputs["decide"], js["decide"], strict=True):
-        a = will_it_run(kb, name, driver, os_, py)
+    for (name, driver, platform, py, jetpack), got in zip(inputs["decide"], js["decide"], strict=True):
+        a = will_it_run_json(will_it_run(kb, name, driver, platform, py, jetpack))
         want = {
+            "mismatch": a["mismatch"]["detail"] if a["mismatch"] else None,
             "options": [[o["torch"], o["variant"], o["code"], o["driver_via"], o["install"],
-                         fill(commands.CONDA, {"python": py or commands.conda_python(_release(kb, o), None),
-                                               "pip": o["install"]}),
-                         [i["run"] for i in o["images"]], notes(o, a)] for o in a["options"]],
-            "rejected": [[x["torch"], x["variant"], x["reason"], *(lambda r: [r["detail"], r["fix"]])(rejection(x, a))]
+                         fill(commands.CONDA, {"python": py or _conda_python(kb, o), "pip": o["install"]}),
+                         [i["run"] for i in o["images"]], o["notes"]] for o in a["options"]],
+            "rejected": [[x["torch"], x["variant"], x["reason"], x["reasons"], x["detail"], x["fix"]]
                          for x in a["rejected"]],
-            "unknown": [[u["torch"], u["variant"]] for u in a["unknown"]],
+            "unknown": [[u["torch"], u["variant"], u["detail"]] for u in a["unknown"]],
+            "groups": a["summary"]["groups"],
+            "fixes": a["summary"]["fixes"],
         }
         if got != want:
-            wrong.append((name, driver, os_, py))
-    assert wrong == []
+            wrong.append((name, driver, platform, py, jetpack,
+                          next(k for k in want if want[k] != got.get(k))))
+    assert wrong[:5] == []
+
+
+def _conda_python(kb, o):
+    if o["kind"] != "pip":
+        return next(b.python for b in kb.data.jetson_builds if b.torch == o["torch"]
+                    and (b.wheel or b.container) in o["install"]) or commands.DEFAULT_PYTHON
+    return commands.conda_python(_release(kb, o), next(v for v in _release(kb, o).variants if v.variant == o["variant"]))
 
 
 def _release(kb, o):

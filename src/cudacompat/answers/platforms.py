@@ -65,7 +65,7 @@ def driver_floor(kb: KB, gpu_id: str) -> dict[str, Any] | None:
     rows = [r for r in kb.data.driver_support if gpu_id in r.gpus]
     if not rows:
         return None
-    out: dict[str, Any] = {"linux": None, "windows": None, "name": None}
+    out: dict[str, Any] = {"linux": None, "windows": None, "branch": None, "name": None, "derived": False}
     for r in rows:
         for os_ in ("linux", "windows"):
             v = getattr(r.min_driver, os_)
@@ -73,6 +73,31 @@ def driver_floor(kb: KB, gpu_id: str) -> dict[str, Any] | None:
                 out[os_] = v
                 out["name"] = r.name
     return out
+
+
+def architecture_floor(kb: KB, cc: str) -> dict[str, Any] | None:
+    """The driver branch a GPU needs at least when no product row names its first driver: that of the
+    first CUDA toolkit whose architecture range includes its compute capability (a driver branch older
+    than the first CUDA that knows an architecture cannot drive it: Ada's sm_89 arrived with CUDA 11.8,
+    whose driver is of the 520 branch). None for Tegra GPUs, whose drivers come with L4T."""
+    if cc in kb.tegra:
+        return None
+    c = versions.cc(cc)
+    known = [t for t in sorted(kb.data.cuda, key=lambda t: versions.parse(t.version)) if t.arch_range]
+    for before, tk in zip(known, known[1:]):  # the oldest recorded toolkit may not be where it arrived
+        r = tk.arch_range
+        if versions.cc(r.min) <= c <= versions.cc(r.max) and c > versions.cc(before.arch_range.max):
+            rel = headline(tk.releases)
+            if rel.min_driver.linux:
+                return {"linux": None, "windows": None, "branch": rel.min_driver.linux.split(".")[0],
+                        "name": f"{c.sm} GPUs (CUDA {tk.version} was the first to support them)", "derived": True}
+            return None
+    return None
+
+
+def gpu_floor(kb: KB, gpu: Any) -> dict[str, Any] | None:
+    """The GPU's own driver floor: its product row's, else its architecture's branch."""
+    return driver_floor(kb, gpu.id) or architecture_floor(kb, gpu.compute_capability)
 
 
 def jetpacks_for(kb: KB, cc: str) -> list[Any]:

@@ -34,8 +34,8 @@ from .platforms import (
     OS_PLATFORM,
     PLATFORMS,
     default_platform,
-    driver_floor,
     find_jetpack,
+    gpu_floor,
     release_for,
     tegra_ccs,
 )
@@ -131,7 +131,7 @@ def lookup_table(kb: KB, ccs: list[str] | None = None) -> dict[str, Any]:
                                   for os_ in ("linux", "windows")}
     gpus = []
     for g in kb.data.gpus:
-        floor = driver_floor(kb, g.id)
+        floor = gpu_floor(kb, g)
         gpus.append({"id": g.id, "name": g.name, "cc": g.compute_capability,
                      "sm": versions.cc(g.compute_capability).sm, "arch": kb.architecture_name(g.architecture),
                      "names": sorted({g.name, *g.smi_names, *g.aliases}), "tegra": g.compute_capability in tegra,
@@ -160,14 +160,15 @@ def _cc_key(text: str) -> tuple[int, int]:
 
 def _floor_ok(driver: str, floor: dict | None, os_: str) -> str | None:
     """None when the driver can drive the GPU, else the driver it needs (on Windows without a sourced
-    Windows version, the branch of the Linux one: ``570`` for 570.86.16)."""
+    Windows version, the branch of the Linux one: ``570`` for 570.86.16; for a GPU without a product
+    row, its architecture's branch)."""
     if not floor:
         return None
     d = versions.driver(driver)
     if floor.get(os_):
         return None if d >= versions.driver(floor[os_]) else floor[os_]
-    if os_ == "windows" and floor.get("linux"):
-        branch = floor["linux"].split(".")[0]
+    branch = floor.get("branch") or (floor["linux"].split(".")[0] if os_ == "windows" and floor.get("linux") else None)
+    if branch:  # a bare branch: no exact version is sourced for this OS
         return None if d.release[0] >= int(branch) else branch
     return None
 

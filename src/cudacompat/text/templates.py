@@ -22,7 +22,7 @@ SENTENCES: dict[str, str] = {
                 "launch of each kernel is slow, then cached), and any bundled library kernel without code for "
                 "{sm} fails with \"no kernel image is available\"",
     "note.minor-version": MVC_LIMITS,
-    "note.branch": "NVIDIA publishes no {os} driver minimum for CUDA {cuda} (only the CUDA {major}.x branch floor, "
+    "note.branch": "NVIDIA publishes no {os_name} driver minimum for CUDA {cuda} (only the CUDA {major}.x branch floor, "
                    "R{minor_version_min}, which this driver meets); features of newer drivers may be missing",
     "note.driver-unknown": "the {os} driver minimum for CUDA {cuda} is not recorded",
     "note.not-checked": "the driver was not checked: give the one nvidia-smi prints to judge it against CUDA {cuda}",

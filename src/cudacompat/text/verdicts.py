@@ -22,7 +22,7 @@ def params(x: dict, answer: dict) -> dict[str, Any]:
     cuda = x.get("cuda") or "?"
     return {"sm": answer["gpu"]["sm"], "torch": x["torch"], "variant": x["variant"], "cuda": cuda,
             "major": cuda.split(".")[0], "platform": x["platform"], "driver": answer["driver"],
-            "python": answer["python"], "os": answer["os"], "jetpack": answer["jetpack"], "lo": lo,
+            "python": answer["python"], "os": answer["os"], "os_name": answer["os"].capitalize(), "jetpack": answer["jetpack"], "lo": lo,
             "hi": hi or "…", "have": ", ".join(x.get("sm_list") or []) or "none",
             "ptx": f"; PTX {', '.join(x['ptx_list'])}" if x.get("ptx_list") else "",
             "needs": x.get("needs"), "toolkit_min": x.get("toolkit_min"),
@@ -85,6 +85,11 @@ def rejection(x: dict, answer: dict) -> dict[str, Any]:
     return out
 
 
+def label(x: dict) -> str:
+    """A build as readers name it: ``2.7.1+cu128``; NVIDIA's Jetson builds by their own version."""
+    return f"{x['torch']}+{x['variant']}" if x["kind"] == "pip" else x["torch"]
+
+
 def groups(answer: dict) -> list[dict[str, Any]]:
     """The rejections grouped by their first reason, in the order of :data:`REASONS`."""
     out = []
@@ -92,7 +97,7 @@ def groups(answer: dict) -> list[dict[str, Any]]:
         xs = [x for x in answer["rejected"] if x["reason"] == reason]
         if xs:
             out.append({"reason": reason, "count": len(xs), "heading": say(f"group.{reason}", sm=answer["gpu"]["sm"]),
-                        "builds": [f"{x['torch']}+{x['variant']}" if x["kind"] == "pip" else x["torch"] for x in xs]})
+                        "builds": [label(x) for x in xs]})
     return out
 
 
@@ -148,6 +153,15 @@ def will_it_run_text(r: dict) -> str:
         lines.append(f"  {name} {o['install']}" + (f"   [{tag}]" if tag else ""))
     if not r["options"]:
         lines.append("  nothing in the knowledge base")
+    said: dict[str, list[str]] = {}
+    for o in r["options"]:
+        for n in o["notes"]:
+            said.setdefault(n, []).append(label(o))
+    if said:
+        lines += ["", "Notes:"]
+        for n, who in said.items():
+            which = "" if len(who) == len(r["options"]) else " (" + ", ".join(who[:6]) + (", …" if len(who) > 6 else "") + ")"
+            lines.append(f"  - {n}{which}")
     if r["summary"]["fixes"]:
         lines += ["", "What would make more builds run:"] + [f"  {f}" for f in r["summary"]["fixes"]]
     if r["rejected"]:
@@ -156,8 +170,8 @@ def will_it_run_text(r: dict) -> str:
             shown = ", ".join(grp["builds"][:8]) + (f", … ({grp['count'] - 8} more)" if grp["count"] > 8 else "")
             lines.append(f"  {grp['heading']} ({grp['count']}): {shown}")
             first = next(x for x in r["rejected"] if x["reason"] == grp["reason"])
-            lines.append(f"      e.g. {first['torch']}+{first['variant']}: {first['detail']}; fix: {first['fix']}")
+            lines.append(f"      e.g. {label(first)}: {first['detail']}; fix: {first['fix']}")
     if r["unknown"]:
         lines += ["", f"Not judged on architecture ({len(r['unknown'])} builds; a known gap):"]
-        lines += [f"  {u['torch']}+{u['variant']}: {u['detail']}" for u in r["unknown"]]
+        lines += [f"  {label(u)}: {u['detail']}" for u in r["unknown"]]
     return "\n".join(lines)
