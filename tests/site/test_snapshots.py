@@ -21,6 +21,7 @@ PAGES = {
     "cuda_drivers": "cuda-drivers.md",
     "gpus": "architectures/gamma.md",
     "images": "images.md",
+    "platforms": "platforms.md",
     "gaps": "gaps.md",
     "deprecations": "deprecations.md",
     "troubleshooting": "troubleshooting/architecture/gadget-too-old.md",

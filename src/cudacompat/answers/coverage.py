@@ -10,6 +10,7 @@ from .. import versions
 from ..kb.vocab import PLATFORMS
 from .gpus import code_for
 from .index import KB
+from .platforms import architecture_floor, driver_floor
 
 SECTIONS_WITH_CONFIDENCE = ("architectures", "gpus", "cuda", "cuda_majors", "cudnn", "nccl", "torch", "images",
                             "ngc", "announcements")
@@ -141,6 +142,19 @@ def gaps(kb: KB) -> list[tuple[str, dict[str, Any], list[str]]]:
     for g in kb.data.gpus:
         if not g.smi_names:
             add("gpu-smi-name", g.name)
+        if g.compute_capability not in kb.tegra and not driver_floor(kb, g.id):
+            arch = architecture_floor(kb, g.compute_capability)
+            add("gpu-first-driver", f"{g.name} ({arch['branch']} branch, from its architecture)" if arch
+                else f"{g.name} (none known)")
+    for r in kb.data.driver_support:
+        if not r.min_driver.windows:
+            add("gpu-first-driver-windows", r.name)
+    for j in kb.data.jetpack:
+        if len(versions.parse(j.l4t.split()[0]).release) == 1:
+            add("jetpack-l4t", f"JetPack {j.version} (L4T {j.l4t})")
+    for b in kb.data.jetson_builds:
+        if not b.python:
+            add("jetson-build-python", b.torch + (f" ({b.container})" if b.container else ""))
     for s in SECTIONS_WITH_CONFIDENCE:
         for r in getattr(kb.data, s):
             if r.confidence == "medium":

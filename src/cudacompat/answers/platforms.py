@@ -12,6 +12,7 @@ JetPack releases.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from .. import versions
@@ -84,7 +85,7 @@ def architecture_floor(kb: KB, cc: str) -> dict[str, Any] | None:
         return None
     c = versions.cc(cc)
     known = [t for t in sorted(kb.data.cuda, key=lambda t: versions.parse(t.version)) if t.arch_range]
-    for before, tk in zip(known, known[1:]):  # the oldest recorded toolkit may not be where it arrived
+    for before, tk in itertools.pairwise(known):  # the oldest recorded toolkit may not be where it arrived
         r = tk.arch_range
         if versions.cc(r.min) <= c <= versions.cc(r.max) and c > versions.cc(before.arch_range.max):
             rel = headline(tk.releases)

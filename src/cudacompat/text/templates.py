@@ -110,6 +110,12 @@ SENTENCES: dict[str, str] = {
     "gap.ngc-field": "NGC containers without a recorded {field_title}",
     "gap.announcement-unconfirmed": "Announced removals the recorded builds cannot confirm",
     "gap.gpu-smi-name": "GPUs without a sourced nvidia-smi name",
+    "gap.gpu-first-driver": "GPUs without a sourced first driver of their own (judged by the driver branch of the "
+                            "first CUDA that supports their architecture, where the knowledge base has it)",
+    "gap.gpu-first-driver-windows": "GPU families whose first Windows driver is not sourced (judged by the branch "
+                                    "of the first Linux driver)",
+    "gap.jetpack-l4t": "JetPack releases whose exact L4T release is not sourced (only its major)",
+    "gap.jetson-build-python": "NVIDIA Jetson builds without a recorded Python",
     "gap.medium-confidence": "Rows resting on secondary or indirect sources (medium confidence)",
 }
 
