@@ -22,7 +22,7 @@ from cudacompat.answers.cuda import driver_verdict
 from cudacompat.answers.gpus import build_code
 from cudacompat.answers.index import KB
 from cudacompat.answers.will_it_run import will_it_run
-from cudacompat.doctor import advice, checks, parsers, report
+from cudacompat.doctor import advice, checks, parsers, platform_checks, report
 from cudacompat.doctor.probes import SMI_FIELDS, TORCH_MARK, Raw
 from cudacompat.kb.load import load
 
@@ -521,7 +521,8 @@ def test_builds_the_knowledge_base_does_not_know(kb):
 
 
 def test_every_verdict_has_a_case():
-    ids = set(re.findall(r'Verdict\(\s*"([a-z0-9-]+)"', Path(checks.__file__).read_text()))
+    text = "".join(Path(m.__file__).read_text() for m in (checks, platform_checks))
+    ids = set(re.findall(r'Verdict\(\s*"([a-z0-9-]+)"', text))
     assert len(ids) >= 20
     here = Path(__file__).read_text()
     assert sorted(i for i in ids if f'v["{i}"]' not in here and f'"{i}" in' not in here) == []

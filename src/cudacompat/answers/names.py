@@ -38,7 +38,7 @@ def index(names_by_gpu: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
     out: dict[str, str] = {}
     for gpu_id, names in names_by_gpu:
         for n in names:
-            key = normalise(n)
+            key = normalise(n, limit=None)
             if key:
                 out.setdefault(key, gpu_id)
     return out

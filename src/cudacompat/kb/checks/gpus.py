@@ -44,7 +44,7 @@ def gpu_names_unique(ctx: Context):
     for i, g in ctx.rows["gpus"]:
         for field, values in (("id", [g.id]), ("name", [g.name]), ("smi_names", g.smi_names), ("aliases", g.aliases)):
             for j, n in enumerate(values):
-                key = normalise(n)
+                key = normalise(n, limit=None)
                 if not key:
                     p = ("gpus", i, field) if field in ("id", "name") else ("gpus", i, field, j)
                     yield p, f"{field} {n!r} has no letters or digits to look it up by"
