@@ -57,6 +57,12 @@ CASES: dict[str, tuple[str, str, str, str]] = {
     "driver-support-gpus": ('gpus: ["card-b"]', 'gpus: ["card-z"]', "unknown GPU 'card-z'", "card-b-family"),
     "jetpack-rows": ('    version: "6.0"\n    l4t: "36.3"', '    version: "5.1"\n    l4t: "36.3"',
                      "JetPack 5.1 is listed twice", "jetpack-6.0"),
+    "image-driver-allows-its-cuda": ('cuda: "12.8.0"\n    min_driver: {linux: "570"}',
+                                     'cuda: "12.8.0"\n    min_driver: {linux: "520"}',
+                                     "driver 520 is below what CUDA 12.8.0 allows", "nvcr.io/nvidia/pytorch:31.01-py3"),
+    "architecture-capabilities": ('    name: Beta\n    compute_capabilities: ["9.0"]',
+                                  '    name: Beta\n    compute_capabilities: ["9.0"]\n    announced: true',
+                                  "an announced architecture lists no compute capability", "beta"),
     "jetson-builds": ('jetpack: ["5.1"]', 'jetpack: ["4.9"]', "unknown JetPack '4.9'", "jetson-wheel-9.0.0a0"),
 }
 

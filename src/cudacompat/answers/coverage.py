@@ -113,10 +113,15 @@ def gaps(kb: KB) -> list[tuple[str, dict[str, Any], list[str]]]:
                 add("build-cudnn", f"{t.version}+{v.variant}")
             if v.cuda and not v.nccl:
                 add("build-nccl", f"{t.version}+{v.variant}")
+    for a in kb.data.architectures:
+        if a.announced:
+            add("architecture-announced", a.name)
     for tk in kb.data.cuda:
         if not tk.arch_range:
             add("toolkit-arch-range", tk.version)
         for r in tk.releases:
+            if not r.min_driver.linux:
+                add("cuda-linux-driver", r.version)
             if not r.min_driver.windows:
                 add("cuda-windows-driver", r.version)
     for c in kb.data.cudnn:

@@ -87,7 +87,10 @@ class Strict(BaseModel):
 class Architecture(Row):
     id: Id
     name: Text
-    compute_capabilities: Annotated[list[ComputeCapability], Field(min_length=1)]
+    compute_capabilities: list[ComputeCapability] = Field(
+        default_factory=list, description="empty only for an announced architecture (announced: true)")
+    announced: bool = Field(False, description="announced by NVIDIA, with no compute capability in NVIDIA's own "
+                            "table yet: listed on the gaps page")
     tegra: list[ComputeCapability] = Field(
         default_factory=list, description="the compute capabilities of integrated Tegra GPUs (Jetson): their "
         "native code does not run desktop or server SASS, and theirs does not run on desktop GPUs")
@@ -216,8 +219,13 @@ class Ngc(Row):
     nccl: Version | None = None
     python: Version | None = None
     ubuntu: Text | None = None
-    min_driver: DriverMin | None = None
+    min_driver: DriverMin | None = Field(None, description="the driver NVIDIA states the image needs; never below "
+                                         "what its CUDA allows (the CUDA major's minor-version floor)")
+    toolkit_driver: DriverMin | None = Field(None, description="the driver of the image's exact CUDA toolkit "
+                                             "release (Table 3), where it differs from min_driver")
     forward_compat_drivers: list[Text] = Field(default_factory=list)
+    min_compute_capability: ComputeCapability | None = Field(None, description="the oldest GPU NVIDIA states the "
+                                                             "image supports ('compute capability 7.5 and later')")
 
 
 class ErrorEntry(Row):

@@ -102,6 +102,10 @@ SENTENCES: dict[str, str] = {
     "gap.build-arch-list": "Builds without an architecture list for {platform_title}",
     "gap.build-cudnn": "Builds without a recorded cuDNN",
     "gap.build-nccl": "Builds without a recorded NCCL",
+    "gap.architecture-announced": "Architectures NVIDIA has announced whose compute capability its own table does not "
+                                  "name yet",
+    "gap.cuda-linux-driver": "CUDA releases whose Linux driver minimum is not sourced (judged by the CUDA major's "
+                             "minor-version floor)",
     "gap.toolkit-arch-range": "CUDA toolkits without an architecture range",
     "gap.cuda-windows-driver": "CUDA releases without a Windows driver minimum (N/A since the Windows driver was "
                                "unbundled, or not recorded)",

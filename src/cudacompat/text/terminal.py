@@ -41,16 +41,29 @@ def torch_text(r: dict) -> str:
     return "\n".join(lines)
 
 
+def _minimum(value: str | None, os_: str, major: str, short: bool = False) -> str:
+    """A driver minimum as NVIDIA states it, or why there is none."""
+    if value:
+        return f"≥ {value}"
+    if os_ == "windows" and int(major) >= 13:
+        return "N/A" if short else "none published (N/A: the Windows driver is no longer bundled)"
+    return "not recorded" if short else "not recorded (a known gap)"
+
+
 def cuda_text(r: dict) -> str:
     md, mvc = r["min_driver"], r["minor_version_compat_min_driver"] or {}
+    major = r["version"].split(".")[0]
     lines = [f"CUDA {r['version']} ({r['release']} {r['release_name']})",
-             f"  toolkit minimum driver:           Linux {md['linux'] or 'n/a'}, Windows {md['windows'] or 'n/a'}",
+             f"  toolkit minimum driver:           Linux {_minimum(md['linux'], 'linux', major)}, "
+             f"Windows {_minimum(md['windows'], 'windows', major)}",
              f"  minor-version compatibility from: Linux {mvc.get('linux') or 'n/a'}, Windows {mvc.get('windows') or 'n/a'}"]
     if r["arch_range"]:
         lines.append(f"  compiles for: {r['arch_range']['min_sm']} .. {r['arch_range']['max_sm']}")
+    width = max(len(rel["name"]) for rel in r["releases"])
     for rel in r["releases"]:
-        lines.append(f"  {rel['version']:<8} {rel['name']:<10} Linux ≥ {rel['min_driver']['linux'] or 'n/a'}, "
-                     f"Windows ≥ {rel['min_driver']['windows'] or 'n/a'}")
+        lines.append(f"  {rel['version']:<8} {rel['name']:<{width}}  "
+                     f"Linux {_minimum(rel['min_driver']['linux'], 'linux', major, True)}, "
+                     f"Windows {_minimum(rel['min_driver']['windows'], 'windows', major, True)}")
     return "\n".join(lines)
 
 

@@ -82,3 +82,19 @@ def cudnn_cuda_ranges(ctx: Context):
         for j, rng in enumerate(r.cuda):
             if rng.max and versions.parse(rng.min) > versions.parse(rng.max):
                 yield ("cudnn", i, "cuda", j), f"CUDA range min {rng.min} is above max {rng.max}"
+
+
+@check("image-driver-allows-its-cuda")
+def image_driver_allows_its_cuda(ctx: Context):
+    """An NGC image's stated driver requirement is never below what its CUDA allows: the CUDA major's
+    minor-version-compatibility floor (a CUDA 13 image cannot run on a 575 driver)."""
+    floors = {m.major: m.minor_version_compat_min_driver for _, m in ctx.rows["cuda_majors"]}
+    for i, n in ctx.rows["ngc"]:
+        if not (n.cuda and n.min_driver):
+            continue
+        floor = floors.get(versions.parse(n.cuda).release[0])
+        for os_ in ("linux", "windows"):
+            need, have = getattr(floor, os_, None) if floor else None, getattr(n.min_driver, os_)
+            if need and have and versions.driver(have) < versions.driver(need):
+                yield ("ngc", i, "min_driver", os_), (f"driver {have} is below what CUDA {n.cuda} allows: its major's "
+                                                       f"minor-version floor is {need}")

@@ -53,3 +53,21 @@ def gpu_names_unique(ctx: Context):
                     p = ("gpus", i, field) if field in ("id", "name") else ("gpus", i, field, j)
                     yield p, f"{n!r} reads as {owner[key][2]!r}, already used by {owner[key][1]!r}"
                 owner.setdefault(key, (i, g.id, n))
+
+
+@check("architecture-capabilities")
+def architecture_capabilities(ctx: Context):
+    """A released architecture lists its compute capabilities; an announced one none (until NVIDIA's
+    table names them), and no GPU belongs to it."""
+    announced = set()
+    for i, a in ctx.rows["architectures"]:
+        if a.announced:
+            announced.add(a.id)
+            if a.compute_capabilities:
+                yield ("architectures", i, "compute_capabilities"), \
+                    "an announced architecture lists no compute capability until NVIDIA's own table does"
+        elif not a.compute_capabilities:
+            yield ("architectures", i, "compute_capabilities"), "a released architecture lists its compute capabilities"
+    for i, g in ctx.rows["gpus"]:
+        if g.architecture in announced:
+            yield ("gpus", i, "architecture"), f"{g.architecture!r} is only announced: no GPU of it has a compute capability"

@@ -37,10 +37,12 @@ def ngc_table(kb: KB) -> str:
     rows = []
     for n in sorted(kb.data.ngc, key=lambda n: n.release, reverse=True):
         md_ = n.min_driver.linux if n.min_driver and n.min_driver.linux else ""
+        tk = n.toolkit_driver.linux if n.toolkit_driver and n.toolkit_driver.linux else ""
+        gpus = f"{versions.cc(n.min_compute_capability).sm} and newer" if n.min_compute_capability else ""
         rows.append([code(n.id), esc(n.torch or ""), esc(n.cuda or ""), esc(n.cudnn or ""), esc(n.nccl or ""),
-                     esc(n.python or ""), esc(n.ubuntu or ""), esc(md_),
-                     esc(", ".join(n.forward_compat_drivers)), sources(n.sources)])
-    return table(["Container", "torch", "CUDA", "cuDNN", "NCCL", "Python", "Ubuntu", "Driver ≥",
+                     esc(n.python or ""), esc(n.ubuntu or ""), esc(md_) + (f" ({esc(tk)} for every feature)" if tk else ""),
+                     esc(gpus), esc(", ".join(n.forward_compat_drivers)), sources(n.sources)])
+    return table(["Container", "torch", "CUDA", "cuDNN", "NCCL", "Python", "Ubuntu", "Driver ≥", "GPUs",
                   "Data-center forward-compat drivers", "Source"], rows)
 
 
