@@ -63,6 +63,7 @@ CASES: dict[str, tuple[str, str, str, str]] = {
     "architecture-capabilities": ('    name: Beta\n    compute_capabilities: ["9.0"]',
                                   '    name: Beta\n    compute_capabilities: ["9.0"]\n    announced: true',
                                   "an announced architecture lists no compute capability", "beta"),
+    "patch-rebuilds": ('rebuilds: "9.1.0"', 'rebuilds: "9.0.0"', "torch 9.1.1 cannot rebuild 9.0.0", "torch-9.1.1"),
     "jetson-builds": ('jetpack: ["5.1"]', 'jetpack: ["4.9"]', "unknown JetPack '4.9'", "jetson-wheel-9.0.0a0"),
 }
 

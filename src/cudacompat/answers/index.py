@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import Any
 
 from .. import versions
+from ..kb.rows import Row
 from . import names
 
 
@@ -16,6 +17,25 @@ class QueryError(Exception):
     def __init__(self, message: str, suggestions: list[str] | None = None):
         super().__init__(message)
         self.suggestions = suggestions or []
+
+
+def with_inherited(patch: Any, base: Any | None) -> Any:
+    """A patch release with the builds of the release it rebuilds that it does not list itself (and
+    that ``not_rebuilt`` does not exclude): same CUDA, libraries, index and architecture lists, marked
+    ``inherited_from`` and medium confidence; never the default builds, which are measured."""
+    if base is None:
+        return patch
+    own = {v.variant for v in patch.variants}
+    extra = []
+    for v in base.variants:
+        if v.variant in own or v.variant in patch.not_rebuilt:
+            continue
+        fields = {**v.__dict__, "inherited_from": base.version, "confidence": "medium", "default": False,
+                  "default_aarch64": False, "index": v.index if v.index != "pypi" else
+                  f"https://download.pytorch.org/whl/{v.variant}",
+                  "sources": tuple(dict.fromkeys((*patch.sources, *v.sources)))}
+        extra.append(Row("Variant", fields))
+    return Row("Torch", {**patch.__dict__, "variants": tuple(patch.variants) + tuple(extra)})
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,8 +58,11 @@ class KB:
 
     @cached_property
     def releases(self) -> list[Any]:
-        """Newest first."""
-        return sorted(self.data.torch, key=lambda t: versions.parse(t.version), reverse=True)
+        """Newest first; a patch release with ``rebuilds`` carries the builds it inherits (see
+        :func:`with_inherited`)."""
+        by_version = {t.version: t for t in self.data.torch}
+        rows = [with_inherited(t, by_version.get(t.rebuilds)) if t.rebuilds else t for t in self.data.torch]
+        return sorted(rows, key=lambda t: versions.parse(t.version), reverse=True)
 
     @cached_property
     def tegra(self) -> frozenset[str]:

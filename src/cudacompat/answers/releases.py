@@ -53,6 +53,8 @@ def torch_report(kb: KB, text: str) -> dict[str, Any]:
             "arch": {p: {"sm": list(a.sm), "ptx": list(a.ptx), "confidence": a.confidence}
                      for p, a in v.platforms.items()},
             "images": [i.id for i in kb.images_for(t.version, v.variant)],
+            "inherited_from": v.inherited_from,
+            "confidence": v.confidence,
             "sources": list(v.sources),
         })
     return {"version": t.version, "date": t.date, "python": python_range(t), "variants": out,

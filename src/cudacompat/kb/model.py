@@ -189,6 +189,8 @@ class Variant(Row):
                                   "(measured: PyPI's aarch64 wheels carry CUDA from 2.11)")
     python: VersionRange | None = None
     platforms: dict[Literal[PLATFORMS], ArchList] = Field(default_factory=dict)
+    inherited_from: Version | None = Field(None, description="never written in the data: set on the builds a patch "
+                                           "release inherits from the release it rebuilds (rebuilds)")
 
 
 class Torch(Row):
@@ -197,6 +199,11 @@ class Torch(Row):
     date: Date | None = None
     python: VersionRange | None = None
     variants: list[Variant] = Field(default_factory=list)
+    rebuilds: Version | None = Field(None, description="a patch release that rebuilt this release's build set: "
+                                     "the variants listed here are measured, the others are inherited from it "
+                                     "(medium confidence) unless listed in not_rebuilt")
+    not_rebuilt: list[Text] = Field(default_factory=list, description="variants of the rebuilt release that this "
+                                    "patch release did not publish")
 
 
 class Image(Row):

@@ -105,3 +105,30 @@ def library_rows_exist(ctx: Context):
             yield vp + ("cudnn",), f"cuDNN {v.cudnn} has no cudnn row; add one"
         if v.nccl and nccl and not any(prefix_match(c, v.nccl) for c in nccl):
             yield vp + ("nccl",), f"NCCL {v.nccl} has no nccl row; add one"
+
+
+@check("patch-rebuilds")
+def patch_rebuilds(ctx: Context):
+    """A patch release's ``rebuilds`` names an older release of the same minor version, its
+    ``not_rebuilt`` variants are that release's, and no build in the data says ``inherited_from``
+    (the knowledge base sets it)."""
+    by_version = {t.version: t for _, t in ctx.rows["torch"]}
+    for i, t in ctx.rows["torch"]:
+        for t2, v, where in _variants(ctx):
+            if t2 is t and v.inherited_from:
+                yield (*where, "inherited_from"), "inherited_from is set by the knowledge base, never in the data"
+        if not t.rebuilds:
+            if t.not_rebuilt:
+                yield ("torch", i, "not_rebuilt"), "not_rebuilt needs rebuilds"
+            continue
+        base = by_version.get(t.rebuilds)
+        me, it = versions.parse(t.version), versions.parse(t.rebuilds)
+        if base is None:
+            yield ("torch", i, "rebuilds"), f"no torch {t.rebuilds} in the knowledge base"
+        elif me.release[:2] != it.release[:2] or it >= me:
+            yield ("torch", i, "rebuilds"), f"torch {t.version} cannot rebuild {t.rebuilds}: not an older release of its minor"
+        else:
+            own = {v.variant for v in base.variants}
+            for j, name in enumerate(t.not_rebuilt):
+                if name not in own:
+                    yield ("torch", i, "not_rebuilt", j), f"torch {t.rebuilds} has no {name} build"

@@ -26,7 +26,8 @@ def release_matrix(kb: KB, here: str = "matrix.md") -> str:
                 esc(v.cuda or "—"),
                 esc(v.cudnn or ""),
                 esc(v.nccl or ""),
-                "**PyPI default**" if v.default else "",
+                "**PyPI default**" if v.default else ("as built for " + esc(v.inherited_from)
+                                                      if v.inherited_from else ""),
             ])
     return table(["Release", "Date", "Python", "Variant", "CUDA", "cuDNN", "NCCL", "`pip install torch`"], rows)
 
@@ -69,6 +70,9 @@ def page_release(kb: KB, t: Any) -> Page:
         if v.default:
             facts.append("what plain `pip install torch` installs on Linux x86_64")
         body += [", ".join(facts) + ".", ""]
+        if v.inherited_from:
+            body += [f"Not measured for this patch release: as built for [{esc(v.inherited_from)}]"
+                     f"({md(here, f'releases/{v.inherited_from}.md')}), whose build set it rebuilt.", ""]
         if v.cuda:
             body += [f"Needs a driver for CUDA {esc(v.cuda)}: see [CUDA {esc(v.cuda)}]"
                      f"({md(here, 'cuda-drivers.md')}#{slug(v.cuda)}).", ""]
