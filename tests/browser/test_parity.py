@@ -136,7 +136,7 @@ def _conda_python(kb, o):
 
 
 def _release(kb, o):
-    return next(t for t in kb.data.torch if t.version == o["torch"])
+    return next(t for t in kb.releases if t.version == o["torch"])
 
 
 def test_pasted_nvidia_smi_output_reads_the_same(answers):

@@ -49,7 +49,7 @@ def test_gpu_v100_shows_drops(kb, capsys):
     assert ("2.8.0", "cu128", "linux-x86_64") in native
     assert ("2.10.0", "cu128", "linux-x86_64") in native
     assert ("2.11.0", "cu128", "linux-x86_64") in dropped
-    t = {x.version: x for x in kb.data.torch}
+    t = {x.version: x for x in kb.releases}
     for ver, var, plat in native:
         al = next(v for v in t[ver].variants if v.variant == var).platforms[plat]
         assert build_code(al, "7.0") == "native"

@@ -150,7 +150,7 @@ NO_DRIVER_WARNING = ("CUDA initialization: Found no NVIDIA driver on your system
 def native_in_kb(kb, install: str, cc: str, platform: str = "linux-x86_64") -> bool:
     """The build an install command names really has native code for ``cc`` in the knowledge base."""
     ver = re.search(r"torch==(\S+)", install).group(1)
-    t = next(x for x in kb.data.torch if x.version == ver)
+    t = next(x for x in kb.releases if x.version == ver)
     m = re.search(r"/(cu\d+)\b", install)
     v = next(x for x in t.variants if (x.variant == m.group(1) if m else x.default))
     return build_code(v.platforms[platform], cc) == "native"
@@ -297,7 +297,7 @@ def test_driver_too_old_for_cu130(kb):
     assert d.command.startswith("pip install torch==") and native_in_kb(kb, d.command, "7.0")
     ver = re.search(r"torch==(\S+)", d.command).group(1)
     var = re.search(r"/(cu\d+)", d.command).group(1)
-    cuda = next(x.cuda for t in kb.data.torch if t.version == ver for x in t.variants if x.variant == var)
+    cuda = next(x.cuda for t in kb.releases if t.version == ver for x in t.variants if x.variant == var)
     assert driver_verdict(kb, cuda, "570.86.15", "linux")["via"] is not None
 
 

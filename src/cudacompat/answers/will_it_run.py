@@ -72,10 +72,19 @@ def _cuda_builds(kb: KB) -> list[tuple[dict[str, Any], Any]]:
                     "ptx": [versions.cc(c).compute for c in al.ptx] if al else None,
                     "release": rel.version if rel else None, "jetpack": None,
                     "toolkit_max": tk.arch_range.max if tk and tk.arch_range else None,
-                    "cudnn": v.cudnn, "cudnn_max": cudnn.compute_capability.max
-                    if cudnn and cudnn.compute_capability and cudnn.compute_capability.max else None,
+                    "cudnn": v.cudnn, "cudnn_max": _cudnn_max(cudnn),
                 }, al))
     return out
+
+
+def _cudnn_max(row: Any) -> str | None:
+    """The newest GPU a cuDNN version has code for: its support matrix's upper bound, else the newest
+    native code measured in its wheel."""
+    if row is None:
+        return None
+    if row.compute_capability and row.compute_capability.max:
+        return row.compute_capability.max
+    return max(row.sass, key=versions.cc) if row.sass else None
 
 
 def _jetson_builds(kb: KB) -> list[dict[str, Any]]:

@@ -157,6 +157,9 @@ class Cudnn(Row):
     cuda: list[VersionRange] = Field(default_factory=list)
     compute_capability: OpenCCRange | None = None
     min_driver: DriverMin | None = None
+    sass: list[ComputeCapability] = Field(default_factory=list, description="native code measured in the Linux "
+                                          "x86_64 nvidia-cudnn wheel (its fatbins; evidence file)")
+    ptx: list[ComputeCapability] = Field(default_factory=list, description="PTX measured in the same wheel")
 
 
 class Nccl(Row):
