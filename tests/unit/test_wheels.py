@@ -120,6 +120,16 @@ def test_parse_pins_markers_and_extras() -> None:
     assert parse_pins(reqs, arm) == {}
 
 
+def test_parse_pins_reads_compatible_release_and_python_limited_pins() -> None:
+    # as torch 2.15.0 and 2.2.1 print them: a ~= pin, and a pin limited to older Pythons
+    reqs = ['triton~=3.9.0; platform_system == "Linux" and python_version < "3.16"',
+            'triton (==2.2.0) ; platform_system == "Linux" and platform_machine == "x86_64" and python_version < "3.12"']
+    x86 = read.marker_env("linux-x86_64", "3.12")
+    assert parse_pins(reqs[:1], x86) == {"triton": "~=3.9.0"}
+    assert parse_pins(reqs[1:], x86) == {"triton": "2.2.0"}
+    assert parse_pins(reqs[1:], read.marker_env("linux-aarch64", "3.12")) == {}
+
+
 # ---------------------------------------------------------------- read_wheel
 
 

@@ -46,6 +46,7 @@ def torch_report(kb: KB, text: str) -> dict[str, Any]:
             "cuda_runtime": v.cuda_runtime,
             "cudnn": v.cudnn,
             "nccl": v.nccl,
+            "triton": v.triton,
             "default": v.default,
             "index": v.index,
             "python": python_range(t, v),

@@ -184,6 +184,8 @@ class Variant(Row):
         "the release of the cuda-toolkit metapackage required with its cudart extra")
     cudnn: Version | None = None
     nccl: Version | None = None
+    triton: Annotated[str, StringConstraints(pattern=r"^(==|~=)\d+(\.\d+){1,3}$")] | None = Field(
+        None, description="the triton requirement the wheel pins on Linux (==3.4.0, ~=3.9.0), measured")
     index: Annotated[str, StringConstraints(pattern=r"^(pypi|https://\S+)$")] = Field(
         description="'pypi' or the index URL"
     )

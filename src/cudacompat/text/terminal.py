@@ -32,7 +32,8 @@ def torch_text(r: dict) -> str:
              + (f", Python {py['min']}–{py['max'] or '…'}" if py else "")]
     for v in r["variants"]:
         lines.append(f"  {v['variant']:<7} CUDA {v['cuda'] or '-':<5} cuDNN {v['cudnn'] or '-':<11} "
-                     f"NCCL {v['nccl'] or '-':<8}{'  (PyPI default on Linux x86_64)' if v['default'] else ''}"
+                     f"NCCL {v['nccl'] or '-':<8}" + (f" triton {v['triton']}" if v.get("triton") else "")
+                     + ("  (PyPI default on Linux x86_64)" if v["default"] else "")
                      + (f"  (as built for {v['inherited_from']}: this patch release rebuilt its set; not measured)"
                         if v.get("inherited_from") else ""))
         lines.append(f"          {v['install']}")

@@ -20,6 +20,13 @@ RUNTIME_PINS = ("nvidia-cuda-runtime-cu11", "nvidia-cuda-runtime-cu12", "nvidia-
                 "nvidia-cuda-runtime")
 CUDNN_PINS = ("nvidia-cudnn-cu11", "nvidia-cudnn-cu12", "nvidia-cudnn-cu13")
 NCCL_PINS = ("nvidia-nccl-cu11", "nvidia-nccl-cu12", "nvidia-nccl-cu13")
+TRITON_PINS = ("triton", "pytorch-triton")
+
+
+def triton_pin(ev: dict[str, Any]) -> str | None:
+    """The triton requirement as the knowledge base writes it: ``==3.4.0`` or ``~=3.9.0``."""
+    pin = _pin(ev, TRITON_PINS)
+    return None if pin is None else pin if pin.startswith("~=") else "==" + pin
 
 
 def load_all(directory: Path = EVIDENCE_DIR) -> list[dict[str, Any]]:
@@ -60,6 +67,7 @@ def facts(ev: dict[str, Any]) -> dict[str, Any]:
         "cuda_runtime": runtime_pin(ev),
         "cudnn": _pin(ev, CUDNN_PINS),
         "nccl": _pin(ev, NCCL_PINS),
+        "triton": triton_pin(ev),
         "sm": list(ev.get("sm") or []),
         "ptx": list(ev.get("ptx") or []),
     }
@@ -89,7 +97,7 @@ def draft(version: str, evs: list[dict[str, Any]]) -> dict[str, Any]:
     f = facts(x86)
     srcs = [f"evidence:{e['_path']}" for e in evs]
     v: dict[str, Any] = {"variant": f["variant"]}
-    for k in ("cuda", "cuda_runtime", "cudnn", "nccl"):
+    for k in ("cuda", "cuda_runtime", "cudnn", "nccl", "triton"):
         if f[k]:
             v[k] = f[k]
     v.update({"index": "pypi", "default": True, "platforms": {}, "sources": srcs})
@@ -129,7 +137,7 @@ def compare(kb: Any, evs: list[dict[str, Any]]) -> list[str]:
             if v.variant != f["variant"]:
                 out.append(f"{where}: torch {t.version} default variant is {v.variant}; the PyPI wheel is {f['variant']}")
                 continue
-            for k in ("cuda", "cuda_runtime", "cudnn", "nccl"):
+            for k in ("cuda", "cuda_runtime", "cudnn", "nccl", "triton"):
                 mine, theirs = getattr(v, k), f[k]
                 if theirs and mine != theirs:
                     out.append(f"{where}: torch {t.version}+{v.variant} {k} is {mine!r}; the wheel pins {theirs!r}")

@@ -212,11 +212,17 @@ def marker_env(platform: str, python: str) -> dict[str, str]:
     }
 
 
-def parse_pins(requires: Iterable[str], env: dict[str, str] | None = None) -> dict[str, str]:
-    """Exact ``==`` pins of nvidia-*/cuda-*/triton requirements.
+#: the Pythons a requirement's marker is tried with: a pin counts when it applies to any of them
+MARKER_PYTHONS: tuple[str, ...] = tuple(f"3.{m}" for m in range(8, 17))
 
-    If ``env`` is given, requirements whose marker is false in it are skipped
-    (extras evaluate false, so optional dependencies are not pins).
+
+def parse_pins(requires: Iterable[str], env: dict[str, str] | None = None) -> dict[str, str]:
+    """The ``==`` pins (the version) and ``~=`` pins (``~=3.9.0``) of nvidia-*/cuda-*/triton
+    requirements.
+
+    If ``env`` is given, requirements whose marker is false in it for every Python of
+    :data:`MARKER_PYTHONS` are skipped (a pin limited to ``python_version < "3.12"`` is still the
+    wheel's pin; extras evaluate false, so optional dependencies are not pins).
     """
     pins: dict[str, str] = {}
     for line in requires:
@@ -228,13 +234,16 @@ def parse_pins(requires: Iterable[str], env: dict[str, str] | None = None) -> di
             continue
         if env is not None and req.marker is not None:
             try:
-                if not req.marker.evaluate(env):
+                if not any(req.marker.evaluate({**env, "python_version": py, "python_full_version": py + ".0"})
+                           for py in MARKER_PYTHONS):
                     continue
             except InvalidMarker:
                 continue
         specs = list(req.specifier)
         if len(specs) == 1 and specs[0].operator in ("==", "==="):
             pins[req.name] = specs[0].version
+        elif len(specs) == 1 and specs[0].operator == "~=":
+            pins[req.name] = "~=" + specs[0].version
     return dict(sorted(pins.items()))
 
 
