@@ -178,6 +178,8 @@ def arguments(sp: argparse.ArgumentParser) -> argparse.ArgumentParser:
                     help="evidence JSON read (--offline) or written (--record) (default: data/evidence/wheels)")
     sp.add_argument("--offline", action="store_true", help="use the kept evidence instead of downloading")
     sp.add_argument("--record", action="store_true", help="keep the evidence JSON in the evidence directory")
+    sp.add_argument("--cuda", action="store_true",
+                    help="draft the CUDA toolkit releases the knowledge base lacks (from the cuda-toolkit metapackages)")
     return sp
 
 
@@ -185,6 +187,12 @@ def run(a: argparse.Namespace, out=None, err=None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     data_file = Path(a.data) if getattr(a, "data", None) else data_path()
     text = data_file.read_text(encoding="utf-8")
+    if getattr(a, "cuda", False):
+        from . import newcuda
+        known = [r.get("version") for c in _parse(text).get("cuda") or [] if isinstance(c, dict)
+                 for r in c.get("releases") or [] if isinstance(r, dict) and isinstance(r.get("version"), str)]
+        out.write(newcuda.render(newcuda.draft(known)))
+        return EXIT_OK
     platforms = list(dict.fromkeys(a.platform or DEFAULT_PLATFORMS))
     evdir = a.evidence_dir or evidence.EVIDENCE_DIR
     if a.offline and a.record:
