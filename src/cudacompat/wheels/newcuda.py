@@ -22,7 +22,7 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import InvalidVersion, Version
 
-from .newrelease import parse_index_versions
+from .pipindex import parse_index_versions
 
 NOTES_URL = "https://docs.nvidia.com/cuda/archive/{version}/cuda-toolkit-release-notes/index.html"
 RUNTIME_NAMES = ("nvidia-cuda-runtime", "nvidia-cuda-runtime-cu12", "nvidia-cuda-runtime-cu11")

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -34,6 +33,7 @@ from ..kb.load import InvalidData, Problem, load
 from . import download as wheels
 from . import evidence, yamlout
 from .merge import _parse, map_line, merge_text
+from .pipindex import parse_index_versions
 from .read import PLATFORM_TAGS
 
 HELP = "draft a torch release's rows from its published wheels and validate them, for review"
@@ -47,12 +47,6 @@ HEADER = (
 
 
 # --- the package index -------------------------------------------------------------------------
-
-def parse_index_versions(text: str) -> list[str]:
-    """The versions in ``pip index versions`` output ("Available versions: 2.15.0, 2.14.1, ...")."""
-    m = re.search(r"^Available versions:\s*(.*)$", text, re.M)
-    return [v.strip() for v in m.group(1).split(",") if v.strip()] if m else []
-
 
 def newer_releases(available: Iterable[str], known: Iterable[str]) -> list[str]:
     """Final releases in ``available`` newer than the newest of ``known``, oldest first."""
