@@ -25,3 +25,17 @@ def test_not_rebuilt_variants_stay_out(fixture_kb):
     from cudacompat.kb.rows import Row
     trimmed = Row("Torch", {**patch.__dict__, "not_rebuilt": ("cu128",)})
     assert [v.variant for v in with_inherited(trimmed, base).variants] == ["cu121"]
+
+
+def test_cuda_cited_by_an_image_but_not_recorded_is_a_gap(tmp_path):
+    from cudacompat.answers.coverage import newer_than_data
+    from cudacompat.answers.index import KB
+    from cudacompat.kb.load import load
+    from tests.conftest import FIXTURE_KB
+    text = FIXTURE_KB.read_text(encoding="utf-8").replace('cuda: "12.8.1"\n    min_driver: {linux: "570"}',
+                                                          'cuda: "12.9.1"\n    min_driver: {linux: "570"}', 1)
+    f = tmp_path / "data" / "compat.yaml"
+    f.parent.mkdir()
+    f.write_text(text, encoding="utf-8")
+    assert newer_than_data(KB(load(f))) == [("CUDA 12.9.1", "nvcr.io/nvidia/pytorch:31.02-py3")]
+    assert newer_than_data(KB(load(FIXTURE_KB))) == []

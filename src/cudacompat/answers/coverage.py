@@ -39,6 +39,26 @@ def _all_sources(obj: Any):
             yield from al.sources
 
 
+def newer_than_data(kb: KB) -> list[tuple[str, str]]:
+    """CUDA releases the knowledge base's own rows cite (NGC images) that its CUDA rows do not have yet:
+    the data is behind where it says so itself. (JetPack's CUDA numbers its Tegra builds its own way.)"""
+    out = []
+    newest = {tk.version: max((versions.parse(r.version) for r in tk.releases), default=None) for tk in kb.data.cuda}
+    oldest = min((versions.parse(k) for k in newest), default=None)
+    for text, who in [(n.cuda, n.id) for n in kb.data.ngc if n.cuda]:
+        try:
+            v = versions.parse(text)
+        except versions.InvalidVersion:
+            continue
+        key = ".".join(map(str, (v.release + (0,))[:2]))
+        if oldest is None or versions.parse(key) < oldest:
+            continue
+        rel = versions.parse(".".join(map(str, (v.release + (0, 0))[:3])))
+        if key not in newest or (len(v.release) >= 3 and newest[key] is not None and rel > newest[key]):
+            out.append((f"CUDA {text}", who))
+    return out
+
+
 def stats(kb: KB) -> dict[str, Any]:
     d = kb.data
     variants = [(t, v) for t in d.torch for v in t.variants]
@@ -81,7 +101,12 @@ def stats(kb: KB) -> dict[str, Any]:
             "cuda": newest(d.cuda),
             "cudnn": newest(d.cudnn),
             "nccl": newest(d.nccl),
+            "cuda_release": max((r.version for c in d.cuda for r in c.releases), key=versions.parse, default=None),
             "ngc": max((n.release for n in d.ngc), default=None),
+            "jetpack": max(d.jetpack, key=lambda j: versions.parse(j.l4t.split()[0])).version if d.jetpack else None,
+            "image": max((i.torch for i in d.images), key=versions.parse, default=None),
+            "triton": max((v.triton.lstrip("=~") for t in d.torch for v in t.variants if v.triton),
+                          key=versions.parse, default=None),
         },
         "oldest": {
             "torch": min((t.version for t in d.torch), key=versions.parse, default=None),
@@ -113,6 +138,8 @@ def gaps(kb: KB) -> list[tuple[str, dict[str, Any], list[str]]]:
                 add("build-cudnn", f"{t.version}+{v.variant}")
             if v.cuda and not v.nccl:
                 add("build-nccl", f"{t.version}+{v.variant}")
+    for what, cited_by in newer_than_data(kb):
+        add("newer-than-data", f"{what} (cited by {cited_by})")
     for a in kb.data.architectures:
         if a.announced:
             add("architecture-announced", a.name)

@@ -102,6 +102,8 @@ SENTENCES: dict[str, str] = {
     "gap.build-arch-list": "Builds without an architecture list for {platform_title}",
     "gap.build-cudnn": "Builds without a recorded cuDNN",
     "gap.build-nccl": "Builds without a recorded NCCL",
+    "gap.newer-than-data": "Newer than the data: versions the knowledge base's own rows cite that its CUDA rows do not "
+                           "have yet",
     "gap.architecture-announced": "Architectures NVIDIA has announced whose compute capability its own table does not "
                                   "name yet",
     "gap.cuda-linux-driver": "CUDA releases whose Linux driver minimum is not sourced (judged by the CUDA major's "
