@@ -29,6 +29,11 @@ def ids_unique(ctx: Context):
 def image_builds_exist(ctx: Context):
     """Every image names a torch release and variant of the knowledge base."""
     builds = {(t.version, v.variant) for _, t in ctx.rows["torch"] for v in t.variants}
+    by_version = {t.version: t for _, t in ctx.rows["torch"]}
+    for _, t in ctx.rows["torch"]:  # a patch release also has the builds it inherits (rebuilds)
+        base = by_version.get(t.rebuilds) if t.rebuilds else None
+        if base is not None:
+            builds |= {(t.version, v.variant) for v in base.variants if v.variant not in t.not_rebuilt}
     releases = {versions.parse(t.version) for _, t in ctx.rows["torch"]}
     for i, im in ctx.rows["images"]:
         if (im.torch, im.variant) not in builds:
