@@ -15,7 +15,7 @@ from ..page import Page
 
 def arch_columns(kb: KB, platform: str | None = None) -> list[str]:
     ccs: set[str] = set()
-    for t in kb.data.torch:
+    for t in kb.releases:
         for v in t.variants:
             for p, al in v.platforms.items():
                 if platform is None or p == platform:

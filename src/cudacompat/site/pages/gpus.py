@@ -64,6 +64,12 @@ def support_summary(kb: KB, cc: str) -> str:
 
 def page_architecture(kb: KB, a: Any) -> Page:
     here = f"architectures/{a.id}.md"
+    if a.announced:
+        body = [f"# {esc(a.name)}", "",
+                "Announced by NVIDIA; its compute capability is not in NVIDIA's own table yet, so no build is "
+                "judged for it ([a known gap](../gaps.md)).", "", esc(a.notes or ""), "",
+                f"Sources: {sources(a.sources)}", ""]
+        return Page(here, "\n".join(body))
     body = [f"# {esc(a.name)}", "",
             f"Compute capabilities: {', '.join(code(c) for c in a.compute_capabilities)}. "
             f"Sources: {sources(a.sources)}", ""]
@@ -71,7 +77,7 @@ def page_architecture(kb: KB, a: Any) -> Page:
     if gpus:
         body += ["## GPUs", "", gpu_table(kb, sorted(gpus, key=lambda g: g.name), here), ""]
     by_version: dict[str, list] = {}  # an index: a scan per image is quadratic in the rows
-    for t in kb.data.torch:
+    for t in kb.releases:
         by_version.setdefault(t.version, []).append(t)
     for c in sorted(a.compute_capabilities, key=versions.cc):
         body += [f"## {esc(sm_label(c))} (compute capability {esc(c)}) {{#{sm_label(c)}}}", ""]
@@ -90,9 +96,13 @@ def page_architecture(kb: KB, a: Any) -> Page:
 
 def page_architectures_index(kb: KB) -> Page:
     rows = []
-    for a in sorted(kb.data.architectures, key=lambda a: min(versions.cc(c) for c in a.compute_capabilities)):
+    def first(a: Any) -> Any:
+        return min((versions.cc(c) for c in a.compute_capabilities), default=versions.CC(99, 9))
+
+    for a in sorted(kb.data.architectures, key=first):
         n = sum(1 for g in kb.data.gpus if g.architecture == a.id)
-        rows.append([f"[{esc(a.name)}]({a.id}.md)", ", ".join(code(c) for c in a.compute_capabilities), str(n)])
+        ccs = ", ".join(code(c) for c in a.compute_capabilities) or "announced; not in NVIDIA's table yet"
+        rows.append([f"[{esc(a.name)}]({a.id}.md)", ccs, str(n)])
     body = ["# GPU architectures", "", table(["Architecture", "Compute capabilities", "GPUs"], rows), ""]
     return Page("architectures/index.md", "\n".join(body))
 

@@ -15,7 +15,7 @@ from ..page import Page
 def image_tables(kb: KB, here: str = "images.md") -> str:
     rows = []
     variants: dict[tuple[str, str], Any] = {}  # an index: a scan per image is quadratic in the rows
-    for t in kb.data.torch:
+    for t in kb.releases:
         for v in t.variants:
             variants.setdefault((t.version, v.variant), v)
     for im in sorted(kb.data.images, key=lambda i: (versions.parse(i.torch), i.tag), reverse=True):
