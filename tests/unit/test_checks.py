@@ -64,6 +64,9 @@ CASES: dict[str, tuple[str, str, str, str]] = {
                                   '    name: Beta\n    compute_capabilities: ["9.0"]\n    announced: true',
                                   "an announced architecture lists no compute capability", "beta"),
     "patch-rebuilds": ('rebuilds: "9.1.0"', 'rebuilds: "9.0.0"', "torch 9.1.1 cannot rebuild 9.0.0", "torch-9.1.1"),
+    "image-id-is-its-tag": ('    tag: "9.1.0-cuda12.1-cudnn9-runtime"', '    tag: "9.1.0-cuda12.1-cudnn9-devel"',
+                            "the id must be pytorch/pytorch:9.1.0-cuda12.1-cudnn9-devel",
+                            "pytorch/pytorch:9.1.0-cuda12.1-cudnn9-runtime"),
     "jetson-builds": ('jetpack: ["5.1"]', 'jetpack: ["4.9"]', "unknown JetPack '4.9'", "jetson-wheel-9.0.0a0"),
 }
 

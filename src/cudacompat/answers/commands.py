@@ -5,11 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..kb.shapes import unsafe_words
+
 DOCKER_RUN = "docker run --gpus all --ipc=host --rm -it"
+DOCKER_RUN_ANY = DOCKER_RUN + " <image>"  # the form, with a placeholder for the reader's own image
 PYTORCH_INDEX = "https://download.pytorch.org/whl/{variant}"
 #: filled by :func:`cudacompat.text.templates.fill` in Python and JavaScript alike
 CONDA = "conda create -n torch python={python} -y\nconda activate torch\n{pip}"
 DEFAULT_PYTHON = "3.12"
+
+
+def plain(command: str) -> str:
+    """``command`` itself, when every word of it is a plain word in every shell; a ValueError otherwise
+    (the knowledge base's shapes make this unreachable: it is the last guard before a reader's shell)."""
+    bad = unsafe_words(command)
+    if bad:
+        raise ValueError(f"refusing to print a command with {bad[0][:40]!r} in it")
+    return command
 
 
 def pip_install(t: Any, v: Any, platform: str = "linux-x86_64") -> str:
@@ -21,23 +33,23 @@ def pip_install(t: Any, v: Any, platform: str = "linux-x86_64") -> str:
     on_pypi = v.index == "pypi" and (platform == "linux-x86_64" and v.default
                                      or platform == "linux-aarch64" and getattr(v, "default_aarch64", False))
     if on_pypi:
-        return f"pip install torch=={t.version}"
+        return plain(f"pip install torch=={t.version}")
     index = v.index if v.index != "pypi" else PYTORCH_INDEX.format(variant=v.variant)
-    return f"pip install torch=={t.version} --index-url {index}"
+    return plain(f"pip install torch=={t.version} --index-url {index}")
 
 
 def docker_run(image: str) -> str:
-    return f"{DOCKER_RUN} {image}"
+    return plain(f"{DOCKER_RUN} {image}")
 
 
 def docker_pull(image: str) -> str:
     """NVIDIA's Jetson containers: the image to pull (run it as NVIDIA's Jetson container docs say)."""
-    return f"docker pull {image}"
+    return plain(f"docker pull {image}")
 
 
 def pip_wheel(url: str) -> str:
     """A wheel NVIDIA publishes at a URL (its Jetson builds), installed as NVIDIA's instructions do."""
-    return f"pip install --no-cache-dir {url}"
+    return plain(f"pip install --no-cache-dir {url}")
 
 
 def conda_python(t: Any, v: Any | None = None) -> str:

@@ -71,7 +71,7 @@ def check_container(facts: Facts, kb: KB) -> Result:
         f"(no /dev/nvidia* node, no GPU from nvidia-smi), yet {'; '.join(reasons)}.",
         "Start it with GPUs: `docker run --gpus all ...` (needs the NVIDIA Container Toolkit on the "
         "host; Podman: `--device nvidia.com/gpu=all`; Kubernetes: a `nvidia.com/gpu` resource limit).",
-        commands.docker_run("<image>"))], []
+        commands.DOCKER_RUN_ANY)], []
 
 
 def _torch_install_state(facts: Facts, kb: KB) -> list[Verdict] | None:
@@ -293,7 +293,7 @@ def check_shm(facts: Facts, kb: KB) -> Result:
         "shm-too-small", "warning", f"/dev/shm is only {human_bytes(shm['total_bytes'])}",
         "DataLoader workers (num_workers > 0) pass batches through shared memory in /dev/shm; at this size "
         "they die with 'unable to write to file </torch_…>' or 'bus error' (64 MiB is Docker's default).",
-        fix, commands.docker_run("<image>") if c.detected else None)], []
+        fix, commands.DOCKER_RUN_ANY if c.detected else None)], []
 
 
 def check_shadowing(facts: Facts, kb: KB) -> Result:

@@ -13,22 +13,30 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from .. import versions
+from . import shapes
 from .vocab import ERROR_FAMILIES, PLATFORMS, SEGMENTS
 
-_SOURCE_RE = re.compile(
-    r"^(https://\S+"  # a URL
-    r"|[A-Za-z0-9][\w.-]*/[\w.-]+:[^\s@]+(@[0-9a-f]{7,40})?"  # owner/repo:path[@commit]
-    r"|evidence:data/evidence/[\w./+-]+\.json)$"  # measured evidence kept in the repo
-)
+_SOURCE_RES = tuple(re.compile(p) for p in (shapes.URL, shapes.REPO_FILE, shapes.EVIDENCE))
 
 
 def _source(value: str) -> str:
-    if not _SOURCE_RE.match(value):
+    if len(value) > 1000 or not any(r.match(value) for r in _SOURCE_RES):
         raise ValueError(
-            "a source must be an https:// URL, owner/repo:path[@commit] or "
-            "evidence:data/evidence/<file>.json"
+            "a source must be an https:// URL (a host name; no spaces, quotes, < > \\ ` { } | ^), "
+            "owner/repo:path[@commit] (no '..') or evidence:data/evidence/<file>.json (no '..')"
         )
     return value
+
+
+def _shaped(pattern: str, what: str) -> AfterValidator:
+    """A validator for a value that must have one of the shapes of :mod:`cudacompat.kb.shapes`."""
+    rx = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if len(value) > 600 or not rx.match(value):
+            raise ValueError(f"must be {what}")
+        return value
+    return AfterValidator(check)
 
 
 def _version(value: str) -> str:
@@ -186,7 +194,8 @@ class Variant(Row):
     nccl: Version | None = None
     triton: Annotated[str, StringConstraints(pattern=r"^(==|~=)\d+(\.\d+){1,3}$")] | None = Field(
         None, description="the triton requirement the wheel pins on Linux (==3.4.0, ~=3.9.0), measured")
-    index: Annotated[str, StringConstraints(pattern=r"^(pypi|https://\S+)$")] = Field(
+    index: Annotated[str, _shaped(shapes.INDEX, "pypi or one of PyTorch's indexes, https://download.pytorch.org/"
+                                  "whl/<cpu|cuXYZ|rocmX.Y|xpu>")] = Field(
         description="'pypi' or the index URL"
     )
     default: bool = Field(False, description="what plain `pip install torch==X` gets on Linux x86_64")
@@ -212,8 +221,8 @@ class Torch(Row):
 
 
 class Image(Row):
-    id: Text
-    tag: Annotated[str, StringConstraints(pattern=r"^[\w][\w.-]{0,127}$")]
+    id: Annotated[str, _shaped(shapes.IMAGE, "pytorch/pytorch:<tag>")] = Field(description="pytorch/pytorch:<tag>")
+    tag: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
     flavor: Literal["runtime", "devel"]
     torch: Version
     variant: str
@@ -290,8 +299,11 @@ class JetsonBuild(Row):
     id: Id
     torch: Text = Field(description="the version as NVIDIA prints it, e.g. 2.4.0a0+3bcc3cddb5")
     jetpack: Annotated[list[Text], Field(min_length=1, description="the JetPack versions it is built for")]
-    wheel: Annotated[str, StringConstraints(pattern=r"^https://\S+\.whl$")] | None = None
-    container: Annotated[str, StringConstraints(pattern=r"^[a-z0-9.-]+(/[a-z0-9._-]+)+:[\w][\w.-]{0,127}$")] | None = None
+    wheel: Annotated[str, _shaped(shapes.JETSON_WHEEL, "NVIDIA's Jetson wheel address, https://developer.download."
+                                  "nvidia.com/compute/redist/jp/v<NN>/pytorch/torch-<version>.whl")] | None = Field(
+        None, description="NVIDIA's Jetson wheel address (developer.download.nvidia.com/compute/redist/jp/…)")
+    container: Annotated[str, _shaped(shapes.NGC_CONTAINER, "an NGC container, nvcr.io/nvidia/<name>:<tag>")] | None = Field(
+        None, description="an NGC container, nvcr.io/nvidia/<name>:<tag>")
     python: Version | None = None
 
 

@@ -64,3 +64,11 @@ def sources_of(obj: Any, path: tuple) -> Iterable[tuple[tuple, str]]:
     if isinstance(platforms, dict):
         for plat, al in platforms.items():
             yield from sources_of(al, path + ("platforms", plat))
+
+
+@check("image-id-is-its-tag")
+def image_id_is_its_tag(ctx: Context):
+    """An image's id is ``pytorch/pytorch:<its tag>`` (the id is what a docker command runs)."""
+    for i, im in ctx.rows["images"]:
+        if im.id != f"pytorch/pytorch:{im.tag}":
+            yield ("images", i, "id"), f"the id must be pytorch/pytorch:{im.tag}, the image's tag"
