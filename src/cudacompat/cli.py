@@ -230,7 +230,7 @@ def cmd_verify(a: argparse.Namespace) -> int:
         print(f"error: {line}", file=sys.stderr)
     for line in diffs:
         print(line)
-    print(f"{n} wheel(s) checked, {len(diffs)} difference(s), {len(errors)} error(s)", file=sys.stderr)
+    print(f"{n} evidence file(s) checked, {len(diffs)} difference(s), {len(errors)} error(s)", file=sys.stderr)
     return EXIT_INVALID if diffs else (EXIT_NOT_FOUND if errors else EXIT_OK)
 
 

@@ -67,7 +67,7 @@ def test_a_release_not_recorded_yet_is_planned(kb):
 
 def test_offline_verify_passes_on_the_repository(capsys):
     assert cli.main(["verify", "--offline"]) == 0
-    assert re.search(r"^\d+ wheel\(s\) checked, 0 difference\(s\)", capsys.readouterr().err, re.M)
+    assert re.search(r"^\d+ evidence file\(s\) checked, 0 difference\(s\)", capsys.readouterr().err, re.M)
 
 
 def test_evidence_covers_every_default_wheel_from_1_13_1_to_2_15_0(kb):

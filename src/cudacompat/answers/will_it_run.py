@@ -52,7 +52,6 @@ def _cuda_builds(kb: KB) -> list[tuple[dict[str, Any], Any]]:
         for v in t.variants:
             if v.variant == "cpu" or not v.cuda:
                 continue
-            rng = v.python or t.python
             rel = release_for(kb, v)
             tk = kb.toolkits.get(".".join(map(str, versions.parse(v.cuda).release[:2])))
             cudnn = next((c for c in kb.data.cudnn if v.cudnn and _prefix(c.version, v.cudnn)), None)
@@ -60,6 +59,7 @@ def _cuda_builds(kb: KB) -> list[tuple[dict[str, Any], Any]]:
                 al = v.platforms.get(plat)
                 if plat == "linux-aarch64" and al is None:
                     continue  # aarch64 CUDA builds are listed where their architectures were measured
+                rng = v.python or t.python_by_platform.get(plat) or t.python
                 images = [i.id for i in kb.images_for(t.version, v.variant)] if plat == "linux-x86_64" else []
                 out.append(({
                     "torch": t.version, "variant": v.variant, "cuda": v.cuda, "platform": plat, "kind": "pip",

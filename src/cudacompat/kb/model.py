@@ -213,6 +213,9 @@ class Torch(Row):
     date: Date | None = None
     python: VersionRange | None = None
     variants: list[Variant] = Field(default_factory=list)
+    python_by_platform: dict[Literal[PLATFORMS], VersionRange] = Field(
+        default_factory=dict, description="the measured Python range of the platforms whose wheels differ from "
+        "python (which is Linux x86_64's); evidence:data/evidence/pythons/torch-<version>.json")
     rebuilds: Version | None = Field(None, description="a patch release that rebuilt this release's build set: "
                                      "the variants listed here are measured, the others are inherited from it "
                                      "(medium confidence) unless listed in not_rebuilt")

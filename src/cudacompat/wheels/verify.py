@@ -16,14 +16,17 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .. import versions
-from . import evidence
+from . import evidence, pythoncheck
 from .download import download_wheel, write_json
 from .read import read_wheel
 
 
-def offline(kb: Any, directory: Path = evidence.EVIDENCE_DIR) -> tuple[int, list[str]]:
+def offline(kb: Any, directory: Path = evidence.EVIDENCE_DIR,
+            pythons_dir: Path = pythoncheck.PYTHONS_DIR) -> tuple[int, list[str]]:
+    """The knowledge base against the kept wheel evidence and the measured Python availability."""
     evs = evidence.load_all(directory)
-    return len(evs), evidence.compare(kb, evs)
+    pys = pythoncheck.load_all(pythons_dir)
+    return len(evs) + len(pys), evidence.compare(kb, evs) + pythoncheck.compare(kb, pys)
 
 
 class Progress:
