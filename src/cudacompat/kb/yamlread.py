@@ -8,6 +8,7 @@ for bad content: :func:`read` returns the problems it found.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,6 +117,34 @@ def _scan(text: str) -> _Scan:
     return out
 
 
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp",
+                                                           "seq", "map"))
+# characters that can only be mistakes or attacks in this file's values: C0 controls but the line break,
+# DEL, C1 controls, and the bidirectional overrides that make text read differently than it is
+_FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_PLAIN_INT = re.compile(r"-?(0|[1-9][0-9]{0,17})")
+_PLAIN_FLOAT = re.compile(r"-?[0-9]{1,12}\.[0-9]{1,12}")
+
+
+def _trap(node: yaml.ScalarNode) -> str | None:
+    """Why a scalar cannot be read as its author meant, or None: a control character, or one of YAML 1.1's
+    traps (``no`` is false, ``012`` is 10, ``12:30`` is 750, ``.nan``), which must be written in quotes."""
+    m = _FORBIDDEN.search(node.value)
+    if m:
+        return (f"control character U+{ord(m.group(0)):04X} in a value; text may hold line breaks, nothing "
+                "else invisible")
+    tag, v = node.tag.rsplit(":", 1)[-1], node.value
+    if node.style:  # quoted or block: a string, whatever it looks like (plain is None, or "" from the C parser)
+        return None
+    if tag == "bool" and v not in ("true", "false"):
+        return f"YAML reads {v!r} as a boolean; write true or false, or put text in quotes"
+    if tag == "int" and not _PLAIN_INT.fullmatch(v):
+        return f"YAML reads {v[:40]!r} as a number it is not (octal, binary, hex or sexagesimal); put it in quotes"
+    if tag == "float" and not _PLAIN_FLOAT.fullmatch(v):
+        return f"YAML reads {v[:40]!r} as a special or exponent number; put it in quotes"
+    return None
+
+
 def _pos(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -124,7 +153,7 @@ Pending = list[tuple[Path_, tuple[int, int], str]]  # problems found before the 
 
 
 def _convert(node: yaml.Node, doc: Document, path: Path_, seen: set[int], pending: Pending,
-             aliases: dict[Path_, tuple[int, int]], scalars: yaml.constructor.SafeConstructor) -> Any:
+             aliases: dict[Path_, tuple[int, int]], scalars: yaml.constructor.SafeConstructor, text: str) -> Any:
     if id(node) in seen:  # an alias: reported from the scan, at the alias
         doc.values[path] = aliases.get(path, _pos(node))
         return None
@@ -133,7 +162,15 @@ def _convert(node: yaml.Node, doc: Document, path: Path_, seen: set[int], pendin
     if len(path) > MAX_DEPTH:
         pending.append((path, _pos(node), f"nested deeper than {MAX_DEPTH} levels; this file's rows are shallow"))
         return None
+    if node.tag not in _PLAIN_TAGS or text.startswith("!", node.start_mark.index):
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        pending.append((path, _pos(node), f"explicit tags ({tag}) are not allowed; write plain values"))
+        return None
     if isinstance(node, yaml.ScalarNode):
+        trap = _trap(node)
+        if trap:  # reported; read as the text it is, so that the row's other checks still run
+            pending.append((path, _pos(node), trap))
+            return node.value
         if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
             return node.value  # strings as they are (most scalars: no constructor needed); dates as written
         try:
@@ -147,7 +184,7 @@ def _convert(node: yaml.Node, doc: Document, path: Path_, seen: set[int], pendin
                             f"{node.value[:80]!r}"))
             return None
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(n, doc, path + (i,), seen, pending, aliases, scalars) for i, n in enumerate(node.value)]
+        return [_convert(n, doc, path + (i,), seen, pending, aliases, scalars, text) for i, n in enumerate(node.value)]
     out: dict[Any, Any] = {}
     for knode, vnode in node.value:
         if not isinstance(knode, yaml.ScalarNode):
@@ -164,7 +201,7 @@ def _convert(node: yaml.Node, doc: Document, path: Path_, seen: set[int], pendin
                             f"duplicate key {key!r} (first at line {first[0]}); each key may appear once"))
             continue
         doc.keys[kpath] = _pos(knode)
-        out[key] = _convert(vnode, doc, kpath, seen, pending, aliases, scalars)
+        out[key] = _convert(vnode, doc, kpath, seen, pending, aliases, scalars, text)
     return out
 
 
@@ -215,7 +252,7 @@ def read(path: str | Path, display: str | None = None) -> tuple[Document, list[P
                              + ", ".join(SECTIONS))]
     pending: Pending = []
     # a fresh constructor per file: one keeps every node it has constructed (a leak across reads)
-    doc.data = _convert(root, doc, (), set(), pending, dict(scan.aliases), yaml.constructor.SafeConstructor())
+    doc.data = _convert(root, doc, (), set(), pending, dict(scan.aliases), yaml.constructor.SafeConstructor(), text)
     problems = [Problem(name, *pos, doc.row_id(p), msg) for p, pos, msg in pending]
     for p, pos in scan.aliases[:MAX_ALIAS_REPORTS]:
         problems.append(Problem(name, *pos, doc.row_id(p), "YAML aliases (*name) are not allowed; write the value out"))
