@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +13,8 @@ from typing import Any
 # imported lazily where needed, so that a query command starts fast: the loader (YAML, pydantic),
 # json, and the modules of the other commands
 from . import __version__, checkout_data_path, data_path
-from .answers.index import KB, QueryError
+from .answers.index import KB, InvalidQuery, QueryError
+from .text.terminal import clean
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_INVALID = 0, 1, 2
 
@@ -44,7 +46,7 @@ def _emit(obj: Any, as_json: bool, text: Callable[[Any], str]) -> None:
         json.dump(obj, sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(text(obj).rstrip("\n") + "\n")
+        sys.stdout.write(clean(text(obj)).rstrip("\n") + "\n")
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -127,10 +129,10 @@ def _query(a: argparse.Namespace, fn: Callable[[KB], dict], text: Callable[[dict
         if a.json:
             _emit({"error": str(e), "suggestions": e.suggestions}, True, str)
         else:
-            print(f"cudacompat: {e}", file=sys.stderr)
+            print(clean(f"cudacompat: {e}"), file=sys.stderr)
             if e.suggestions:
-                print("did you mean: " + "; ".join(e.suggestions), file=sys.stderr)
-        return EXIT_NOT_FOUND
+                print(clean("did you mean: " + "; ".join(e.suggestions)), file=sys.stderr)
+        return EXIT_INVALID if isinstance(e, InvalidQuery) else EXIT_NOT_FOUND
     _emit(result, a.json, text)
     return EXIT_OK
 
@@ -360,8 +362,14 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:
         from .kb.problems import InvalidData
 
-        if not isinstance(e, InvalidData):
+        if isinstance(e, InvalidData):
+            for p in e.problems:
+                print(clean(str(p)), file=sys.stderr)
+            return EXIT_INVALID
+        if os.environ.get("CUDACOMPAT_DEBUG"):
             raise
-        for p in e.problems:
-            print(p, file=sys.stderr)
+        # one line, never a traceback: a file that cannot be read or written, or a bug (reported as such)
+        what = (f"{getattr(e, 'filename', None) or ''}: {e.strerror}" if isinstance(e, OSError) and e.strerror
+                else f"unexpected {type(e).__name__}: {e} (CUDACOMPAT_DEBUG=1 shows where)")
+        print(clean(f"cudacompat: {what}")[:500], file=sys.stderr)
         return EXIT_INVALID

@@ -26,10 +26,21 @@ _CC_RE = re.compile(r"(\d{1,2})\.(\d)([af]?)", re.ASCII)
 _DRIVER_RE = re.compile(r"[0-9]{3}(\.[0-9]{1,3}){0,2}")
 
 
+MAX_VERSION = 64  # longer text is no version of anything here (and huge numbers cost time)
+
+
 @lru_cache(maxsize=4096)
 def parse(text: str) -> Version:
-    """Parse a version string; raises InvalidVersion."""
-    return Version(text)
+    """Parse a version string; raises InvalidVersion (also for over-long text or numbers Python will not
+    convert)."""
+    if len(text) > MAX_VERSION:
+        raise InvalidVersion(f"{text[:20]!r}… is not a version (longer than {MAX_VERSION} characters)")
+    try:
+        return Version(text)
+    except InvalidVersion:
+        raise
+    except ValueError as e:  # int() refusing a number of thousands of digits
+        raise InvalidVersion(f"{text[:20]!r}… is not a version: {e}") from None
 
 
 def driver(text: str) -> Version:

@@ -125,7 +125,7 @@ def test_will_it_run_python_and_bad_input(kb, capsys):
     rc, r = run_json(capsys, "will-it-run", "--gpu", "RTX 4090", "--driver", "580.65.06", "--python", "3.8")
     assert any(x["reason"] == "python" and "outside torch" in x["detail"] for x in r["rejected"])
     for bad in ("banana", "570..1", "-1"):
-        assert cli.main(["will-it-run", "--gpu", "RTX 4090", "--driver", bad]) == 1
+        assert cli.main(["will-it-run", "--gpu", "RTX 4090", "--driver", bad]) == 2  # a usage error
     assert "not a driver version" in capsys.readouterr().err
 
 

@@ -67,6 +67,7 @@ CASES: dict[str, tuple[str, str, str, str]] = {
     "image-id-is-its-tag": ('    tag: "9.1.0-cuda12.1-cudnn9-runtime"', '    tag: "9.1.0-cuda12.1-cudnn9-devel"',
                             "the id must be pytorch/pytorch:9.1.0-cuda12.1-cudnn9-devel",
                             "pytorch/pytorch:9.1.0-cuda12.1-cudnn9-runtime"),
+    "ids-not-page-names": ('  - id: gamma', '  - id: index', "'index' is the name of a generated page", "index"),
     "jetson-builds": ('jetpack: ["5.1"]', 'jetpack: ["4.9"]', "unknown JetPack '4.9'", "jetson-wheel-9.0.0a0"),
 }
 

@@ -842,7 +842,7 @@ def _():
 
 @case("a-directory", "unreadable")
 def _():
-    return Path("."), Expect("cannot read the file", 1, 1, "-")
+    return Path("."), Expect("not a regular file", 1, 1, "-")
 
 
 CHECK_CASES = sorted(CASES, key=lambda c: c.id)

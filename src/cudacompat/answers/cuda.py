@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import versions
-from .index import KB, QueryError
+from .index import KB, InvalidQuery, QueryError
 from .platforms import headline
 
 
@@ -15,7 +15,7 @@ def find_toolkit(kb: KB, text: str) -> tuple[Any, Any]:
     try:
         want = versions.parse(text.strip())
     except versions.InvalidVersion:
-        raise QueryError(f"{text!r} is not a CUDA version; expected e.g. 12.8 or 12.8.1") from None
+        raise InvalidQuery(f"{text!r} is not a CUDA version; expected e.g. 12.8 or 12.8.1") from None
     key = ".".join(map(str, (want.release + (0,))[:2]))
     tk = kb.toolkits.get(key)
     if tk is None:

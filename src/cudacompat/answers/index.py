@@ -19,6 +19,10 @@ class QueryError(Exception):
         self.suggestions = suggestions or []
 
 
+class InvalidQuery(QueryError):
+    """A question that is not well formed (not a version, an unknown platform): a usage error."""
+
+
 def with_inherited(patch: Any, base: Any | None) -> Any:
     """A patch release with the builds of the release it rebuilds that it does not list itself (and
     that ``not_rebuilt`` does not exclude): same CUDA, libraries, index and architecture lists, marked
@@ -107,5 +111,5 @@ def find_gpu(kb: KB, name: str) -> Any:
     if gid is not None:
         return kb.gpus[gid]
     if not names.normalise(name):
-        raise QueryError(f"{name!r} is not a GPU name")
+        raise InvalidQuery(f"{name!r} is not a GPU name")
     raise QueryError(f"no GPU named {name!r} in the knowledge base", near)

@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import versions
 from . import commands
-from .index import KB, QueryError
+from .index import KB, InvalidQuery, QueryError
 
 
 def find_release(kb: KB, text: str) -> tuple[Any, str | None]:
@@ -15,7 +15,7 @@ def find_release(kb: KB, text: str) -> tuple[Any, str | None]:
     try:
         want = versions.parse(base)
     except versions.InvalidVersion:
-        raise QueryError(f"{text!r} is not a torch version; expected e.g. 2.7, 2.7.1 or 2.7.1+cu128") from None
+        raise InvalidQuery(f"{text!r} is not a torch version; expected e.g. 2.7, 2.7.1 or 2.7.1+cu128") from None
     matches = [t for t in kb.releases
                if versions.parse(t.version) == want
                or (len(want.release) == 2 and versions.parse(t.version).release[:2] == want.release)]

@@ -26,7 +26,7 @@ from .. import versions
 from . import commands
 from .cuda import driver_via, minor_version_minimums
 from .gpus import build_code
-from .index import KB, QueryError, find_gpu
+from .index import KB, InvalidQuery, find_gpu
 from .names import MAX_AROUND, MAX_SUGGESTIONS, MIN_SIMILARITY, NOISE
 from .platforms import (
     BUILD_PLATFORM,
@@ -293,26 +293,26 @@ def will_it_run(kb: KB, gpu: str, driver: str | None, platform: str | None = Non
         platform = OS_PLATFORM[platform]
     platform = platform or default_platform(kb, g.compute_capability)
     if platform not in PLATFORMS:
-        raise QueryError(f"unknown platform {platform!r}; expected one of: {', '.join(PLATFORMS)}")
+        raise InvalidQuery(f"unknown platform {platform!r}; expected one of: {', '.join(PLATFORMS)}")
     if driver is not None and str(driver).strip():
         try:
             versions.driver(driver)
         except versions.InvalidVersion as e:
-            raise QueryError(str(e)) from None
+            raise InvalidQuery(str(e)) from None
         driver = str(driver).strip(" \t\r\n")
     else:
         driver = None
         if platform != "jetson":
-            raise QueryError("a driver version is needed (as nvidia-smi prints it, e.g. 570.86.10); only "
+            raise InvalidQuery("a driver version is needed (as nvidia-smi prints it, e.g. 570.86.10); only "
                              "Jetson answers without one")
     if python:
         try:
             versions.parse(python)
         except versions.InvalidVersion:
-            raise QueryError(f"{python!r} is not a Python version; expected e.g. 3.12") from None
+            raise InvalidQuery(f"{python!r} is not a Python version; expected e.g. 3.12") from None
     jp = find_jetpack(kb, jetpack).version if jetpack else None
     if jp and platform != "jetson":
-        raise QueryError("--jetpack is for the jetson platform")
+        raise InvalidQuery("--jetpack is for the jetson platform")
     table = _table(kb, g.compute_capability)
     entry = next(x for x in table["gpus"] if x["id"] == g.id)
     raw = decide(table, entry, driver, platform, python, jp)

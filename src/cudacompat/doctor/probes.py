@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -97,18 +98,36 @@ class Reader:
     """Reads this machine. Tests pass an object with the same methods and recorded answers."""
 
     def run(self, argv: list[str], timeout: float = 15.0) -> Raw:
+        """A command's stdout and stderr, at most :data:`MAX_TEXT` bytes and ``timeout`` seconds of it:
+        a program that floods its output or never ends is stopped, not waited for."""
         exe = argv[0] if os.path.isabs(argv[0]) else shutil.which(argv[0])
         if not exe or not os.path.exists(exe):
             return Raw(error=f"{argv[0]}: not found" + ("" if os.path.isabs(argv[0]) else " on PATH"))
         try:
-            p = subprocess.run([exe, *argv[1:]], capture_output=True, text=True, errors="replace",
-                               timeout=timeout, stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired:
-            return Raw(error=f"{argv[0]}: no answer within {timeout:g} s", where=exe)
+            p = subprocess.Popen([exe, *argv[1:]], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 stdin=subprocess.DEVNULL)
         except (OSError, ValueError) as e:
             return Raw(error=f"{argv[0]}: {getattr(e, 'strerror', None) or e}", where=exe)
-        text = (p.stdout or "") + (("\n" + p.stderr) if p.stderr and p.stderr.strip() else "")
-        return Raw(text=text[:MAX_TEXT], rc=p.returncode, where=exe)
+        got: list[bytes] = []
+        reader = threading.Thread(target=lambda: got.append(p.stdout.read(MAX_TEXT + 1)), daemon=True)
+        reader.start()
+        reader.join(timeout)
+        if reader.is_alive():  # no end of output within the time
+            p.kill()
+            reader.join(1.0)
+            p.wait(1.0)
+            return Raw(error=f"{argv[0]}: no answer within {timeout:g} s", where=exe)
+        data = got[0] if got else b""
+        if len(data) > MAX_TEXT:  # a flood: keep what fits, stop the program
+            p.kill()
+        try:
+            rc = p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            rc = p.wait(1.0)
+        finally:
+            p.stdout.close()
+        return Raw(text=data[:MAX_TEXT].decode("utf-8", "replace"), rc=rc, where=exe)
 
     def read(self, path: str) -> Raw:
         try:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,9 @@ from .rows import Row
 PREFIX = "kb-"
 KEEP = 8  # entries kept (one per data file and code version); older ones are removed
 _SOURCE_CACHE: list[str] = []
+
+
+MAX_CACHED = 16 * 1024 * 1024  # larger than the loader accepts: it reports the size
 
 
 def enabled() -> bool:
@@ -99,10 +103,14 @@ def load(path: Path, display: str | None = None) -> Any:
     if not enabled():
         return _validate(path, display)
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or a device: the loader says so, unread
+            return _validate(path, display)
         with path.open("rb") as f:
-            data = f.read()
+            data = f.read(MAX_CACHED + 1)
     except OSError:
         return _validate(path, display)  # let the loader report it
+    if len(data) > MAX_CACHED:
+        return _validate(path, display)
     k = key(data)
     d = directory()
     entry = d / f"{PREFIX}{k}.pickle" if d else None

@@ -211,6 +211,9 @@ def read(path: str | Path, display: str | None = None) -> tuple[Document, list[P
     name = display or str(path)
     doc = Document(name)
     try:
+        import stat
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block, a device never end
+            return doc, [Problem(name, 1, 1, "-", "not a regular file")]
         with path.open("rb") as f:  # never read more than the limit
             raw = f.read(MAX_BYTES + 1)
             size = max(len(raw), os.fstat(f.fileno()).st_size)

@@ -108,9 +108,12 @@ def read_evidence(directory: Path, version: str, platforms: Iterable[str]) -> tu
     evs, missing = [], []
     for plat in platforms:
         f = wheels.evidence_path(directory, version, plat)
-        if f.is_file():
-            evs.append(_load_evidence(f))
-        else:
+        try:
+            evs.append(_load_evidence(f) if f.is_file() else None)
+        except (ValueError, OSError):  # not JSON, or unreadable: as good as missing, and said so
+            evs.append(None)
+        if evs[-1] is None:
+            evs.pop()
             missing.append(plat)
     return evs, missing
 
@@ -216,7 +219,7 @@ def run(a: argparse.Namespace, out=None, err=None) -> int:
         for version in todo:
             if a.offline:
                 evs, missing = read_evidence(evdir, version, platforms)
-                errors = [f"torch {version} {p}: no evidence file {wheels.evidence_path(evdir, version, p)}"
+                errors = [f"torch {version} {p}: no readable evidence file {wheels.evidence_path(evdir, version, p)}"
                           for p in missing]
             else:
                 evs, errors = measure(version, platforms, evdir if a.record else Path(tmp))

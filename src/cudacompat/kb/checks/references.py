@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ... import versions
+from ..vocab import ERROR_FAMILIES
 from . import Context, check
 
 
@@ -72,3 +73,23 @@ def image_id_is_its_tag(ctx: Context):
     for i, im in ctx.rows["images"]:
         if im.id != f"pytorch/pytorch:{im.tag}":
             yield ("images", i, "id"), f"the id must be pytorch/pytorch:{im.tag}, the image's tag"
+
+
+#: generated pages a row's id must not replace: <dir>/index.md is the directory's own page
+RESERVED_PAGE_NAMES = frozenset({"index"})
+
+
+@check("ids-not-page-names")
+def ids_not_page_names(ctx: Context):
+    """An id that becomes a page (architectures/<id>, troubleshooting/<family>/<id>, releases/<version>)
+    must not be the name of a page the site generates itself: ``index`` would replace the directory's
+    own page, and an error id equal to a family's name would read as that family's page."""
+    for i, a in ctx.rows["architectures"]:
+        if a.id in RESERVED_PAGE_NAMES:
+            yield ("architectures", i, "id"), f"{a.id!r} is the name of a generated page; choose another id"
+    for i, e in ctx.rows["errors"]:
+        if e.id in RESERVED_PAGE_NAMES or e.id in ERROR_FAMILIES:
+            yield ("errors", i, "id"), f"{e.id!r} is the name of a generated page; choose another id"
+    for i, t in ctx.rows["torch"]:
+        if t.version in RESERVED_PAGE_NAMES:
+            yield ("torch", i, "version"), f"{t.version!r} is the name of a generated page"
