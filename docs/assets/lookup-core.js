@@ -313,19 +313,27 @@
   }
 
   // --- nvidia-smi output (the banner table, or --query-gpu CSV) -> {gpu, driver} --------------
-  var MAX_SMI = 64 * 1024;
+  var MAX_SMI = 64 * 1024, MAX_LINE = 400;  // a row of nvidia-smi's table is about 90 characters
+  // " \t" stripped from both ends in one pass each (a regex /[ \t]+$/ is quadratic on long blank runs)
+  function trimBlanks(s) {
+    var a = 0, b = s.length;
+    while (a < b && (s.charAt(a) === " " || s.charAt(a) === "\t")) a++;
+    while (b > a && (s.charAt(b - 1) === " " || s.charAt(b - 1) === "\t")) b--;
+    return s.slice(a, b);
+  }
+
   function parseSmi(text) {
     var t = String(text).slice(0, MAX_SMI), out = { gpu: null, driver: null };
     var m = t.match(/(?:Driver|KMD) Version:[ \t]*([0-9]{3}(?:\.[0-9]{1,3}){0,2})/);
     if (m) out.driver = m[1];
     var lines = t.split(/\r?\n/);
     for (var i = 0; i < lines.length && !out.gpu; i++) {
-      m = lines[i].match(/^[ \t]*\|[ \t]*[0-9]+[ \t]+([^ \t\n\r\u2028\u2029](?:[^\n\r\u2028\u2029]{0,120}?[^ \t\n\r\u2028\u2029])?)[ \t]+(?:On|Off|N\/A|WDDM|TCC)[ \t]*\|/);
+      m = lines[i].length > MAX_LINE ? null : lines[i].match(/^[ \t]{0,16}\|[ \t]{0,16}[0-9]{1,3}[ \t]{1,16}([^ \t\n\r\u2028\u2029](?:[^\n\r\u2028\u2029]{0,120}?[^ \t\n\r\u2028\u2029])?)[ \t]{1,16}(?:On|Off|N\/A|WDDM|TCC)[ \t]{0,16}\|/);
       if (m) out.gpu = m[1];
     }
     if (!out.gpu || !out.driver) {
       lines.some(function (line) {
-        var f = line.split(",").map(function (s) { return s.replace(/^[ \t]+|[ \t]+$/g, ""); });
+        var f = line.split(",").map(trimBlanks);
         if (f.length >= 2 && f[0].toLowerCase() !== "name") {
           var drv = f.filter(function (x) { return /^[0-9]{3}(?:\.[0-9]{1,3}){0,2}$/.test(x); })[0];
           if (drv) { out.gpu = out.gpu || f[0]; out.driver = out.driver || drv; return true; }

@@ -101,3 +101,29 @@ def test_a_probe_that_floods_or_hangs_is_stopped(tmp_path):
     t0 = time.monotonic()
     r = Reader().run([str(hang)], timeout=1)
     assert time.monotonic() - t0 < 4 and "no answer within 1 s" in r.error
+
+
+# crafted pastes that made the shipped parsers super-linear (a run of blanks the trim regex rescanned)
+CRAFTED = ["|" + " " * 60000 + "0" + " " * 5000 + "x", "|   0  " + "a " * 30000, "| 0 " * 20000,
+           "Driver Version: 5" * 3000, ("|   0  x" + " " * 100 + "\n") * 600, "a," * 30000,
+           (" " * 30000 + ",") * 2 + "x"]
+
+
+def test_pasted_nvidia_smi_text_is_parsed_in_linear_time_in_both_languages(tmp_path):
+    import json
+
+    from cudacompat.answers.smi_paste import parse_paste
+    from cudacompat import ROOT
+    for text in CRAFTED:
+        t0 = time.perf_counter()
+        parse_paste(text)
+        assert time.perf_counter() - t0 < 0.5, len(text)
+    f = tmp_path / "in.json"
+    f.write_text(json.dumps(CRAFTED))
+    script = (f"const L=require({json.dumps(str(ROOT / 'docs/assets/lookup-core.js'))});"
+              f"const xs=JSON.parse(require('fs').readFileSync({json.dumps(str(f))},'utf8'));"
+              "const out=xs.map(x=>{const t=Date.now();L.parseSmi(x);return Date.now()-t;});"
+              "console.log(JSON.stringify(out));")
+    r = subprocess.run(["node", "-e", script], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert max(json.loads(r.stdout)) < 500, r.stdout

@@ -9,8 +9,9 @@ import re
 MAX_SMI = 64 * 1024
 # the same patterns in both languages: ASCII digits, explicit blanks, no line terminators in a row
 _DRIVER_LINE = re.compile(r"(?:Driver|KMD) Version:[ \t]*([0-9]{3}(?:\.[0-9]{1,3}){0,2})")
-_GPU_ROW = re.compile(r"[ \t]*\|[ \t]*[0-9]+[ \t]+([^ \t\n\r\u2028\u2029](?:[^\n\r\u2028\u2029]{0,120}?"
-                      r"[^ \t\n\r\u2028\u2029])?)[ \t]+(?:On|Off|N/A|WDDM|TCC)[ \t]*\|")
+_GPU_ROW = re.compile(r"[ \t]{0,16}\|[ \t]{0,16}[0-9]{1,3}[ \t]{1,16}([^ \t\n\r\u2028\u2029](?:[^\n\r\u2028\u2029]{0,120}?"
+                      r"[^ \t\n\r\u2028\u2029])?)[ \t]{1,16}(?:On|Off|N/A|WDDM|TCC)[ \t]{0,16}\|")
+MAX_LINE = 400  # a row of nvidia-smi's table is about 90 characters
 _DRIVER = re.compile(r"[0-9]{3}(?:\.[0-9]{1,3}){0,2}")
 
 
@@ -22,7 +23,7 @@ def parse_paste(text: str) -> dict[str, str | None]:
         out["driver"] = m.group(1)
     lines = re.split(r"\r?\n", t)
     for line in lines:
-        m = _GPU_ROW.match(line)
+        m = _GPU_ROW.match(line) if len(line) <= MAX_LINE else None
         if m:
             out["gpu"] = m.group(1)
             break
