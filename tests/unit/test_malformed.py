@@ -930,3 +930,15 @@ def test_github_annotations_stay_one_line_per_problem(workdir: Path, capsys):
     assert cli.main(["check", "--format", "github", str(path)]) == 2
     out = capsys.readouterr().out.splitlines()
     assert out and all(line.startswith("::error file=") for line in out)
+
+
+def test_github_annotation_properties_escape_a_hostile_file_name(tmp_path: Path, capsys):
+    d = tmp_path / "x::y" / "data"
+    d.mkdir(parents=True)
+    f = d / "a::b,c%.yaml"
+    f.write_text("gpus: [\n", encoding="utf-8")
+    assert cli.main(["check", "--format", "github", str(f)]) == 2
+    line = capsys.readouterr().out.splitlines()[0]
+    prop, _, msg = line.removeprefix("::error ").partition("::")
+    assert "::" not in prop and ",line=" in prop and prop.count(",") == 2  # file, line, col only
+    assert "%3A%3Ab%2Cc%25.yaml" in prop and msg.startswith("-: YAML syntax")

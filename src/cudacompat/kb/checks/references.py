@@ -48,11 +48,18 @@ def image_builds_exist(ctx: Context):
 def evidence_files_exist(ctx: Context):
     """Every ``evidence:`` source names a file that exists under data/evidence/."""
     root = ctx.file.resolve().parent.parent
+    evidence = (root / "data" / "evidence").resolve()
     for section, items in ctx.rows.items():
         for i, row in items:
             for path, src in sources_of(row, (section, i)):
-                if src.startswith("evidence:") and not (root / src.removeprefix("evidence:")).is_file():
-                    yield path, f"evidence file {src.removeprefix('evidence:')} does not exist"
+                if not src.startswith("evidence:"):
+                    continue
+                rel = src.removeprefix("evidence:")
+                f = (root / rel).resolve()  # a symbolic link must not lead out of data/evidence/ either
+                if not f.is_relative_to(evidence):
+                    yield path, f"evidence file {rel} is outside data/evidence/"
+                elif not f.is_file():
+                    yield path, f"evidence file {rel} does not exist"
 
 
 def sources_of(obj: Any, path: tuple) -> Iterable[tuple[tuple, str]]:
