@@ -146,7 +146,10 @@ def validate(text: str, data_file: Path, extra_evidence: Iterable[Path] = (),
                 if p.is_file():
                     dest = root / "data" / "evidence" / p.relative_to(ev_src)
                     dest.parent.mkdir(parents=True, exist_ok=True)
-                    dest.symlink_to(p)
+                    try:  # a hard link (a symbolic one would lead out of the copy's data/evidence/)
+                        os.link(p, dest)
+                    except OSError:
+                        shutil.copyfile(p, dest)
         for f in extra_evidence:
             dest = root / "data" / "evidence" / "wheels" / f.name
             dest.parent.mkdir(parents=True, exist_ok=True)
