@@ -112,8 +112,8 @@ CRAFTED = ["|" + " " * 60000 + "0" + " " * 5000 + "x", "|   0  " + "a " * 30000,
 def test_pasted_nvidia_smi_text_is_parsed_in_linear_time_in_both_languages(tmp_path):
     import json
 
-    from cudacompat.answers.smi_paste import parse_paste
     from cudacompat import ROOT
+    from cudacompat.answers.smi_paste import parse_paste
     for text in CRAFTED:
         t0 = time.perf_counter()
         parse_paste(text)
