@@ -43,8 +43,9 @@ PIECES = [
     "<!-- comment",
 ]
 PAYLOAD = " ".join(PIECES)
-URLS = ['https://x.invalid/"><script>alert(1)</script>', "https://x.invalid/javascript:alert(1)",
-        "https://x.invalid/<img/src=x/onerror=window.__pwned=5>"]
+# hostile but valid: the knowledge base refuses quotes, brackets and spaces in URLs (tests/unit/test_malformed.py)
+URLS = ["https://x.invalid/javascript:alert(1)", "https://x.invalid/%22%3E%3Cscript%3Ealert(1)%3C/script%3E",
+        "https://x.invalid/a&quot;onmouseover=alert(1)", "https://x.invalid/#javascript:alert(1)"]
 
 
 def tamper(data: dict) -> dict:
@@ -84,7 +85,7 @@ def tamper(data: dict) -> dict:
                 al["notes"] = evil()
                 sources(al)
     for im in data["images"]:
-        im.update(id=evil(), cudnn=evil(), platforms=[evil()], notes=evil())
+        im.update(cudnn=evil(), platforms=[evil()], notes=evil())  # the id is a command: shape-bound
         sources(im)
     for x in data["ngc"]:
         x.update(id=evil(), torch=evil(), ubuntu=evil(), forward_compat_drivers=[evil()], notes=evil())

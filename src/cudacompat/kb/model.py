@@ -264,7 +264,7 @@ class ErrorEntry(Row):
     see: list[Literal["arch-support", "release-matrix", "cuda-drivers", "images", "gpus"]] = Field(
         default_factory=list
     )
-    threads: list[Annotated[str, StringConstraints(pattern=r"^https://\S+$")]] = Field(
+    threads: list[Annotated[str, _shaped(shapes.URL, "an https:// URL (a host name; no spaces, quotes, < > \\ ` { } | ^)")]] = Field(
         default_factory=list
     )
 
