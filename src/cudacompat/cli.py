@@ -81,6 +81,13 @@ def cmd_torch(a):
     return _query(a, lambda kb: torch_report(kb, a.version), torch_text)
 
 
+def cmd_companion(a):
+    from .answers.companions import which_torch
+    from .text.terminal import companion_text
+
+    return _query(a, lambda kb: which_torch(kb, a.package, a.version), companion_text)
+
+
 def cmd_cuda(a):
     from .answers.cuda import cuda_report
     from .text.terminal import cuda_text
@@ -292,6 +299,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     add("gpu", cmd_gpu, "a GPU's compute capability and the builds that run it").add_argument("name")
     add("torch", cmd_torch, "a torch release's build variants").add_argument("version")
     add("cuda", cmd_cuda, "a CUDA toolkit's driver minimums").add_argument("version")
+    sp = add("companion", cmd_companion, "which torch release a torchvision, torchaudio, triton or extension "
+             "version goes with")
+    sp.add_argument("package", help="torchvision, torchaudio, torchtext, torchdata, triton, xformers, "
+                    "bitsandbytes, flash-attn or torchao")
+    sp.add_argument("version")
     sp = add("will-it-run", cmd_wir, "which torch builds run on this GPU, driver and platform, and why the "
              "others do not")
     sp.add_argument("--gpu", help="the GPU, as you would type it or as nvidia-smi prints it")

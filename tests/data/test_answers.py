@@ -71,7 +71,7 @@ def test_torch_versions(capsys, text, variants):
 def test_torch_default_variant_is_measured(kb):
     r = torch_report(kb, "2.7.1")
     (d,) = [v for v in r["variants"] if v["default"]]
-    assert d["variant"] == "cu126" and d["install"] == "pip install torch==2.7.1"
+    assert d["variant"] == "cu126" and d["install"] == "pip install torch==2.7.1 torchvision==0.22.1 torchaudio==2.7.1"
     assert d["arch"]["linux-x86_64"]["sm"][0] == "5.0"
 
 

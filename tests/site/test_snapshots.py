@@ -22,6 +22,7 @@ PAGES = {
     "gpus": "architectures/gamma.md",
     "images": "images.md",
     "platforms": "platforms.md",
+    "companions": "companions.md",
     "gaps": "gaps.md",
     "deprecations": "deprecations.md",
     "troubleshooting": "troubleshooting/architecture/gadget-too-old.md",

@@ -68,6 +68,9 @@ CASES: dict[str, tuple[str, str, str, str]] = {
                             "the id must be pytorch/pytorch:9.1.0-cuda12.1-cudnn9-devel",
                             "pytorch/pytorch:9.1.0-cuda12.1-cudnn9-runtime"),
     "ids-not-page-names": ('  - id: gamma', '  - id: index', "'index' is the name of a generated page", "index"),
+    "companion-rows": ('torch: "9.1.0"\n    torchvision:', 'torch: "9.9.9"\n    torchvision:', "no torch 9.9.9 in the knowledge base",
+                       "companions-9.1.0"),
+    "triton-pins-recorded": ('triton: "==9.1.0"', 'triton: "==9.9.0"', "triton 9.9.0 has no triton row", "torch-9.1.0+cu121"),
     "jetson-builds": ('jetpack: ["5.1"]', 'jetpack: ["4.9"]', "unknown JetPack '4.9'", "jetson-wheel-9.0.0a0"),
 }
 

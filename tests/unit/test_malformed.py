@@ -251,6 +251,9 @@ WRONG_TYPE = {  # section: (key, replacement, message)
     "driver_support": ("gpus", '"card-b"', "gpus: Input should be a valid list"),
     "jetpack": ("cuda", "12.2", "cuda: 12.2 was read as a number"),
     "jetson_builds": ("jetpack", '"6.0"', "jetpack: Input should be a valid list"),
+    "companions": ("torch", "9.1", "torch: 9.1 was read as a number"),
+    "triton": ("version", "9.1", "version: 9.1 was read as a number"),
+    "extensions": ("binary", '"yes"', "binary: Input should be a valid boolean"),
 }
 
 

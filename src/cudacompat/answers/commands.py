@@ -3,6 +3,7 @@ the browser show these strings (the browser fills :data:`CONDA` with the Python 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..kb.shapes import unsafe_words
@@ -24,18 +25,20 @@ def plain(command: str) -> str:
     return command
 
 
-def pip_install(t: Any, v: Any, platform: str = "linux-x86_64") -> str:
+def pip_install(t: Any, v: Any, platform: str = "linux-x86_64", extras: Sequence[str] = ()) -> str:
     """The exact pip command for a build on a platform (``linux-x86_64``, ``linux-aarch64``,
     ``windows-x86_64``; ``linux``/``windows`` mean the x86_64 ones). Plain ``pip install torch==X``
     only where PyPI's wheel for that platform is this build (``default`` on Linux x86_64,
-    ``default_aarch64`` on Linux aarch64, as measured); elsewhere the build's own index."""
+    ``default_aarch64`` on Linux aarch64, as measured); elsewhere the build's own index. ``extras``
+    (``torchvision==0.22.1``) are installed in the same command, from the same index."""
     platform = {"linux": "linux-x86_64", "windows": "windows-x86_64"}.get(platform, platform)
     on_pypi = v.index == "pypi" and (platform == "linux-x86_64" and v.default
                                      or platform == "linux-aarch64" and getattr(v, "default_aarch64", False))
+    pkgs = " ".join([f"torch=={t.version}", *extras])
     if on_pypi:
-        return plain(f"pip install torch=={t.version}")
+        return plain(f"pip install {pkgs}")
     index = v.index if v.index != "pypi" else PYTORCH_INDEX.format(variant=v.variant)
-    return plain(f"pip install torch=={t.version} --index-url {index}")
+    return plain(f"pip install {pkgs} --index-url {index}")
 
 
 def docker_run(image: str) -> str:

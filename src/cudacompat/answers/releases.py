@@ -6,6 +6,7 @@ from typing import Any
 
 from .. import versions
 from . import commands
+from .companions import companions_report, install_extras
 from .index import KB, InvalidQuery, QueryError
 
 
@@ -50,7 +51,7 @@ def torch_report(kb: KB, text: str) -> dict[str, Any]:
             "default": v.default,
             "index": v.index,
             "python": python_range(t, v),
-            "install": commands.pip_install(t, v, "linux"),
+            "install": commands.pip_install(t, v, "linux", install_extras(kb, t, v)),
             "arch": {p: {"sm": list(a.sm), "ptx": list(a.ptx), "confidence": a.confidence}
                      for p, a in v.platforms.items()},
             "images": [i.id for i in kb.images_for(t.version, v.variant)],
@@ -59,4 +60,4 @@ def torch_report(kb: KB, text: str) -> dict[str, Any]:
             "sources": list(v.sources),
         })
     return {"version": t.version, "date": t.date, "python": python_range(t), "variants": out,
-            "sources": list(t.sources)}
+            "companions": companions_report(kb, t), "sources": list(t.sources)}

@@ -24,6 +24,7 @@ from typing import Any
 
 from .. import versions
 from . import commands
+from .companions import install_extras
 from .cuda import driver_via, minor_version_minimums
 from .gpus import build_code
 from .index import KB, InvalidQuery, find_gpu
@@ -64,7 +65,7 @@ def _cuda_builds(kb: KB) -> list[tuple[dict[str, Any], Any]]:
                 out.append(({
                     "torch": t.version, "variant": v.variant, "cuda": v.cuda, "platform": plat, "kind": "pip",
                     "python": [rng.min, rng.max] if rng else None,
-                    "install": commands.pip_install(t, v, plat),
+                    "install": commands.pip_install(t, v, plat, install_extras(kb, t, v)),
                     "conda_python": commands.conda_python(t, v),
                     "default": v.default and plat == "linux-x86_64",
                     "images": images, "docker": [commands.docker_run(i) for i in images],

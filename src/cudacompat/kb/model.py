@@ -325,6 +325,52 @@ class Announcement(Row):
     summary: Text
 
 
+COMPANION_LIBRARIES = ("torchvision", "torchaudio", "torchtext", "torchdata")
+
+
+class Companion(Row):
+    """The domain libraries released alongside a torch release, and how each pairing is known."""
+
+    id: Id
+    torch: Version
+    torchvision: Version | None = None
+    torchaudio: Version | None = None
+    torchtext: Version | None = None
+    torchdata: Version | None = None
+    pairing: dict[Literal[COMPANION_LIBRARIES], Text] = Field(
+        default_factory=dict, description="how each pairing is known: the companion wheel's exact torch pin "
+        "(measured) or its release notes and compatibility table")
+    index_variants: list[Text] = Field(default_factory=list, description="the variants of PyTorch's index that "
+                                       "carry these companions, where a source lists them")
+
+
+class Triton(Row):
+    """A triton release torch pins: the NVIDIA assembler it bundles and the GPUs that assembler targets."""
+
+    id: Id
+    version: Version
+    ptxas: Version = Field(description="the version of the ptxas bundled in the wheel (measured)")
+    ptxas_blackwell: Version | None = Field(None, description="a second ptxas for Blackwell targets, when bundled")
+    max_target: ComputeCapability = Field(description="the newest sm_ target the bundled assemblers accept")
+    platforms: list[Literal[PLATFORMS]] = Field(default_factory=list)
+
+
+class Extension(Row):
+    """A version of a package people install next to torch, with what it was built for."""
+
+    id: Id
+    package: Literal["xformers", "bitsandbytes", "flash-attn", "torchao"]
+    version: Version
+    torch: list[Text] = Field(default_factory=list, description="torch versions or requirement specifiers")
+    cuda: list[Version] = Field(default_factory=list)
+    python_min: Version | None = None
+    platforms: list[Literal[PLATFORMS]] = Field(default_factory=list)
+    sass: list[ComputeCapability] = Field(default_factory=list)
+    ptx: list[ComputeCapability] = Field(default_factory=list)
+    binary: bool = Field(description="a binary wheel is published (else it builds from source)")
+    build_needs: Text | None = None
+
+
 class KnowledgeBase(Strict):
     """The whole of ``data/compat.yaml``."""
 
@@ -342,3 +388,6 @@ class KnowledgeBase(Strict):
     driver_support: list[DriverSupport] = Field(default_factory=list)
     jetpack: list[JetPack] = Field(default_factory=list)
     jetson_builds: list[JetsonBuild] = Field(default_factory=list)
+    companions: list[Companion] = Field(default_factory=list)
+    triton: list[Triton] = Field(default_factory=list)
+    extensions: list[Extension] = Field(default_factory=list)

@@ -2,7 +2,8 @@
 site build read them)."""
 
 SECTIONS = ("architectures", "gpus", "cuda", "cuda_majors", "cudnn", "nccl", "torch", "images", "ngc",
-            "errors", "announcements", "driver_support", "jetpack", "jetson_builds")
+            "errors", "announcements", "driver_support", "jetpack", "jetson_builds", "companions", "triton",
+            "extensions")
 PLATFORMS = ("linux-x86_64", "linux-aarch64", "windows-x86_64")
 SEGMENTS = ("datacenter", "workstation", "consumer", "embedded")
 ERROR_FAMILIES = (

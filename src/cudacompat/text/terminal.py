@@ -30,6 +30,10 @@ def torch_text(r: dict) -> str:
     py = r["python"]
     lines = [f"torch {r['version']}" + (f" ({r['date']})" if r["date"] else "")
              + (f", Python {py['min']}–{py['max'] or '…'}" if py else "")]
+    c = r.get("companions") or {}
+    libs = [f"{lib} {c[lib]}" for lib in ("torchvision", "torchaudio", "torchtext", "torchdata") if c.get(lib)]
+    if libs:
+        lines.append("  with " + ", ".join(libs))
     for v in r["variants"]:
         lines.append(f"  {v['variant']:<7} CUDA {v['cuda'] or '-':<5} cuDNN {v['cudnn'] or '-':<11} "
                      f"NCCL {v['nccl'] or '-':<8}" + (f" triton {v['triton']}" if v.get("triton") else "")
@@ -41,6 +45,16 @@ def torch_text(r: dict) -> str:
             sm = " ".join(f"sm_{s.replace('.', '')}" for s in a["sm"])
             ptx = " ".join(f"compute_{p.replace('.', '')}" for p in a["ptx"])
             lines.append(f"          {plat:<15} {sm}" + (f"  + PTX {ptx}" if ptx else ""))
+    return "\n".join(lines)
+
+
+def companion_text(r: dict) -> str:
+    head = f"{r['package']} {r['version']} goes with torch " + ", ".join(r["torch"])
+    if "binary" not in r:
+        return head
+    lines = [head, f"  CUDA: {', '.join(r['cuda']) or 'not recorded'}; "
+             + ("wheels published" if r["binary"] else "no wheels: builds from source")
+             + (f" ({r['build_needs']})" if r.get("build_needs") else "")]
     return "\n".join(lines)
 
 

@@ -132,3 +132,27 @@ def patch_rebuilds(ctx: Context):
             for j, name in enumerate(t.not_rebuilt):
                 if name not in own:
                     yield ("torch", i, "not_rebuilt", j), f"torch {t.rebuilds} has no {name} build"
+
+
+@check("companion-rows")
+def companion_rows(ctx: Context):
+    """A companions row names a torch release of the knowledge base, once."""
+    known = {t.version for _, t in ctx.rows["torch"]}
+    seen: set[str] = set()
+    for i, c in ctx.rows["companions"]:
+        if c.torch not in known:
+            yield ("companions", i, "torch"), f"no torch {c.torch} in the knowledge base"
+        if c.torch in seen:
+            yield ("companions", i, "torch"), f"torch {c.torch} has two companions rows"
+        seen.add(c.torch)
+
+
+@check("triton-pins-recorded")
+def triton_pins_recorded(ctx: Context):
+    """Every exact triton pin of a build has a triton row (what it bundles and targets)."""
+    have = {t.version for _, t in ctx.rows["triton"]}
+    if not have:
+        return
+    for _t, v, where in _variants(ctx):
+        if v.triton and v.triton.startswith("==") and v.triton[2:] not in have:
+            yield (*where, "triton"), f"triton {v.triton[2:]} has no triton row"

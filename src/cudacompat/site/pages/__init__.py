@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from ...answers.index import KB
 from ..page import Page
-from . import arch_support, cuda_drivers, deprecations, gaps, gpus, images, platforms, releases, troubleshooting
+from . import (
+    arch_support,
+    companions,
+    cuda_drivers,
+    deprecations,
+    gaps,
+    gpus,
+    images,
+    platforms,
+    releases,
+    troubleshooting,
+)
 
 #: every family, in the order the pages are generated
-FAMILIES = (releases, arch_support, cuda_drivers, gpus, images, platforms, gaps, deprecations, troubleshooting)
+FAMILIES = (releases, arch_support, cuda_drivers, gpus, images, platforms, companions, gaps, deprecations,
+            troubleshooting)
 
 
 def all_pages(kb: KB) -> list[Page]:

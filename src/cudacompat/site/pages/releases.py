@@ -6,11 +6,32 @@ from typing import Any
 
 from ... import versions
 from ...answers import commands
+from ...answers.companions import LIBRARIES, companions_report, install_extras
 from ...answers.index import KB
 from ...text.markdown import code, esc, fence, slug, sm_label, sources, table
 from ...text.titles import PLATFORM_TITLE
 from ..links import md
 from ..page import Page
+
+
+def companions_section(kb: KB, t: Any) -> list[str]:
+    """What goes with this release: its domain libraries and the triton each build pins."""
+    c = companions_report(kb, t)
+    libs = [f"{lib} {code(c[lib])}" for lib in LIBRARIES if c[lib]]
+    if not libs and not c["triton"]:
+        return []
+    out = ["## Goes with", ""]
+    if libs:
+        out += ["Released with it: " + ", ".join(libs) + f" ([all releases]({md(f'releases/{t.version}.md', 'companions.md')}))."
+                + (" Sources: " + sources(c["sources"]) if c["sources"] else ""), ""]
+    for variant, tr in c["triton"].items():
+        if tr and tr.get("version"):
+            out.append(f"- {code(variant)} pins triton {code(tr['pin'])}: triton {esc(tr['version'])} bundles ptxas "
+                       f"{esc(tr['ptxas'])}" + (f" and {esc(tr['ptxas_blackwell'])} for Blackwell" if tr["ptxas_blackwell"] else "")
+                       + f", targets up to {code(tr['max_target_sm'])}.")
+        elif tr:
+            out.append(f"- {code(variant)} pins triton {code(tr['pin'])}.")
+    return out + [""]
 
 
 def release_matrix(kb: KB, here: str = "matrix.md") -> str:
@@ -58,6 +79,7 @@ def page_release(kb: KB, t: Any) -> Page:
         facts.append(f"Python {esc(py.min)}–{esc(py.max or '…')}")
     body += [". ".join(facts) + "." if facts else "", ""]
     body += [f"Sources: {sources(t.sources)}", ""]
+    body += companions_section(kb, t)
     for v in t.variants:
         body += [f"## {esc(v.variant)} {{#{v.variant}}}", ""]
         facts = [f"CUDA {esc(v.cuda)}" if v.cuda else "CPU only"]
@@ -76,7 +98,7 @@ def page_release(kb: KB, t: Any) -> Page:
         if v.cuda:
             body += [f"Needs a driver for CUDA {esc(v.cuda)}: see [CUDA {esc(v.cuda)}]"
                      f"({md(here, 'cuda-drivers.md')}#{slug(v.cuda)}).", ""]
-        body += [fence(commands.pip_install(t, v, "linux"), "bash"), ""]
+        body += [fence(commands.pip_install(t, v, "linux", install_extras(kb, t, v)), "bash"), ""]
         if v.platforms:
             rows = [[esc(PLATFORM_TITLE[p]), " ".join(code(sm_label(s)) for s in al.sm) or "—",
                      " ".join(code(versions.cc(c).compute) for c in al.ptx) or "—",
