@@ -192,7 +192,7 @@ def cmd_linkcheck(a: argparse.Namespace) -> int:
     if problems:
         print(f"{len(problems)} problem(s) in {a.site}", file=sys.stderr)
         return EXIT_INVALID
-    print(f"{a.site}: every internal link and anchor resolves; no asset from another host")
+    print(f"{a.site}: every internal link and anchor resolves and stays in the site; no asset from another host")
     return EXIT_OK
 
 
