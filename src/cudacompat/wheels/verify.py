@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .. import versions
-from . import evidence, pythoncheck
+from . import companioncheck, evidence, pythoncheck
 from .download import download_wheel, write_json
 from .read import read_wheel
 
@@ -26,7 +26,8 @@ def offline(kb: Any, directory: Path = evidence.EVIDENCE_DIR,
     """The knowledge base against the kept wheel evidence and the measured Python availability."""
     evs = evidence.load_all(directory)
     pys = pythoncheck.load_all(pythons_dir)
-    return len(evs) + len(pys), evidence.compare(kb, evs) + pythoncheck.compare(kb, pys)
+    n_comp, comp = companioncheck.compare(kb)
+    return len(evs) + len(pys) + n_comp, evidence.compare(kb, evs) + pythoncheck.compare(kb, pys) + comp
 
 
 class Progress:
