@@ -88,6 +88,12 @@ def cmd_companion(a):
     return _query(a, lambda kb: which_torch(kb, a.package, a.version), companion_text)
 
 
+def cmd_env(a):
+    from .answers.envfiles import env_file
+
+    return _query(a, lambda kb: env_file(kb, a.format, a.gpu, a.driver, a.platform, a.python), lambda r: r["text"])
+
+
 def cmd_cuda(a):
     from .answers.cuda import cuda_report
     from .text.terminal import cuda_text
@@ -299,6 +305,13 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     add("gpu", cmd_gpu, "a GPU's compute capability and the builds that run it").add_argument("name")
     add("torch", cmd_torch, "a torch release's build variants").add_argument("version")
     add("cuda", cmd_cuda, "a CUDA toolkit's driver minimums").add_argument("version")
+    sp = add("env", cmd_env, "an environment file (requirements.txt, a uv pyproject.toml, a pixi manifest, a conda "
+             "environment) that installs the build this GPU, driver and platform run")
+    sp.add_argument("format", choices=["requirements", "uv", "pixi", "conda"])
+    sp.add_argument("--gpu", required=True)
+    sp.add_argument("--driver", required=True, help="the driver version nvidia-smi prints")
+    sp.add_argument("--platform", choices=["linux-x86_64", "linux-aarch64", "windows-x86_64", "wsl2"])
+    sp.add_argument("--python", help="e.g. 3.12 (default: the newest the build supports)")
     sp = add("companion", cmd_companion, "which torch release a torchvision, torchaudio, triton or extension "
              "version goes with")
     sp.add_argument("package", help="torchvision, torchaudio, torchtext, torchdata, triton, xformers, "
