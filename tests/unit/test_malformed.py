@@ -492,7 +492,17 @@ def _():
 def _():
     i = middle("errors")
     return (apply(set_value(("errors", i, "pattern"), '"(unclosed"')),
-            Expect("pattern is not a valid regular expression", *new_at("errors", i, "pattern"), row_id("errors", i)))
+            Expect("pattern refused: unbalanced ( at character 1", *new_at("errors", i, "pattern"), row_id("errors", i)))
+
+
+for _n, (_pattern, _why) in enumerate([("^(a+)+$", "nested quantifiers"), ("(\\\\w|\\\\d)+", "catastrophic backtracking"),
+                                       ("(?i)cuda", "inline flags"), ("(?<=x)y", "lookbehind"),
+                                       ("x" * 400, "the limit is 300"), ("(" * 40 + ")" * 40, "groups nest deeper")]):
+    @case(f"error-pattern-hostile-{_n}", "hostile-regex")
+    def _(pattern=_pattern, why=_why):
+        i = middle("errors")
+        return (apply(set_value(("errors", i, "pattern"), json.dumps(pattern))),
+                Expect(why, *new_at("errors", i, "pattern"), row_id("errors", i)))
 
 
 @case("error-message-not-matched")

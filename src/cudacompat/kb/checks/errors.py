@@ -5,14 +5,20 @@ from __future__ import annotations
 import re
 
 from ... import versions
+from .. import regexsafety
 from . import Context, check
 from ._util import rel
 
 
 @check("error-patterns-match-their-messages")
 def error_patterns(ctx: Context):
-    """An entry's pattern compiles and matches every message of its own."""
+    """An entry's pattern is in the portable, backtracking-safe subset both engines run alike
+    (:mod:`cudacompat.kb.regexsafety`), compiles, and matches every message of its own."""
     for i, e in ctx.rows["errors"]:
+        why = regexsafety.problem(e.pattern)
+        if why:
+            yield ("errors", i, "pattern"), f"pattern refused: {why}"
+            continue
         try:
             rx = re.compile(e.pattern, re.I)
         except re.error as err:
