@@ -345,6 +345,15 @@ def _():
                    f"{row_id('torch', i)}+{v.variant}"))
 
 
+@case("variant-cuda-is-a-patch-version")
+def _():
+    i, j = _torch_variant(lambda t, v: v.cuda is not None)
+    vp = ("torch", i, "variants", j)
+    v = real_kb().data.torch[i].variants[j]
+    return (apply(set_value(vp + ("cuda",), f'"{v.cuda}.1"')),
+            Expect(f"write the toolkit as X.Y ({v.cuda})", *new_at(*vp, "cuda"), f"{row_id('torch', i)}+{v.variant}"))
+
+
 @case("variant-sm-outside-toolkit-range")
 def _():
     kb = real_kb()

@@ -55,6 +55,10 @@ def variant_cuda(ctx: Context):
                 yield vp, f"variant {v.variant} needs its CUDA version (cuda: \"X.Y\")"
                 continue
             r = rel(v.cuda)
+            if len(r) != 2:
+                yield vp + ("cuda",), (f"write the toolkit as X.Y ({'.'.join(map(str, r[:2]))}); the runtime a build "
+                                       "pins goes in cuda_runtime")
+                continue
             if f"cu{r[0]}{r[1] if len(r) > 1 else 0}" != v.variant:
                 yield vp + ("cuda",), f"CUDA {v.cuda} does not match variant {v.variant}"
             if ".".join(map(str, r[:2])) not in toolkits:
