@@ -22,7 +22,7 @@ from cudacompat.answers.cuda import driver_verdict
 from cudacompat.answers.gpus import build_code
 from cudacompat.answers.index import KB
 from cudacompat.answers.will_it_run import will_it_run
-from cudacompat.doctor import advice, checks, parsers, platform_checks, report
+from cudacompat.doctor import advice, checks, parsers, platform_checks, report, stack_checks
 from cudacompat.doctor.probes import SMI_FIELDS, TORCH_MARK, Raw
 from cudacompat.kb.load import load
 
@@ -521,7 +521,7 @@ def test_builds_the_knowledge_base_does_not_know(kb):
 
 
 def test_every_verdict_has_a_case():
-    text = "".join(Path(m.__file__).read_text() for m in (checks, platform_checks))
+    text = "".join(Path(m.__file__).read_text() for m in (checks, platform_checks, stack_checks))
     ids = set(re.findall(r'Verdict\(\s*"([a-z0-9-]+)"', text))
     assert len(ids) >= 20
     here = Path(__file__).read_text()
@@ -698,3 +698,17 @@ def test_cli_doctor_on_this_machine(capsys):
         assert "cpu-only" in {v["id"] for v in r["verdicts"]}
     assert cli.main(["doctor", "--markdown"]) == 0
     assert capsys.readouterr().out.startswith("#### Environment (cudacompat doctor")
+
+
+def test_companions_of_another_torch_are_named_with_their_fix(kb):
+    t = torch_out("2.7.1+cu126", "12.6", available=False)
+    t["packages"] = {"torchvision": "0.21.0", "torchaudio": "2.7.1", "triton": "3.2.0", "xformers": "0.0.29.post1"}
+    _, v = diagnose(kb, torch=t)
+    m = v["companion-mismatch"]
+    assert m.severity == "error" and "torchvision 0.22.1" in m.detail and "torchvision 0.21.0" in m.detail
+    assert m.command == "pip install torch==2.7.1 torchvision==0.22.1 torchaudio==2.7.1" or "torchvision==0.22.1" in m.command
+    assert v["triton-mismatch"].command == "pip install triton==3.3.1"
+    assert "extension-mismatch" in v and "xformers" in v["extension-mismatch"].title
+    t["packages"] = {"torchvision": "0.22.1", "torchaudio": "2.7.1", "triton": "3.3.1"}
+    _, v = diagnose(kb, torch=t)
+    assert not {"companion-mismatch", "triton-mismatch", "extension-mismatch"} & set(v)

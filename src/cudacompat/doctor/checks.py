@@ -22,6 +22,7 @@ from .advice import arch_list, recommend, release_of, support_outlook
 from .facts import Facts, Unreadable, wheel_library_dirs
 from .parsers import soname
 from .platform_checks import check_forward_compat, check_platform
+from .stack_checks import check_companions
 from .verdicts import SEVERITIES, Result, Verdict, gpu_label, human_bytes
 
 SHM_MIN_BYTES = 1 << 30  # below this, DataLoader workers run out of shared memory
@@ -350,6 +351,7 @@ def check_nvcc(facts: Facts, kb: KB) -> Result:
 CHECKS: list[Callable[[Facts, KB], Result]] = [
     check_nvidia_smi, check_container, check_torch, check_visible_devices,
     check_support_outlook, check_shm, check_shadowing, check_nvcc, check_platform, check_forward_compat,
+    check_companions,
 ]
 
 

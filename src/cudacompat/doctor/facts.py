@@ -98,6 +98,7 @@ class Torch:
     executable: str | None = None
     file: str | None = None
     wheel_libs: tuple[str, ...] = ()
+    packages: dict[str, str] = field(default_factory=dict)  # torchvision, triton, xformers, ... as installed
     error: str | None = None
 
 

@@ -208,7 +208,7 @@ def parse_torch(raw: Raw) -> dict[str, Any]:
                            "cudnn": None, "nccl": None, "arch": None, "available": None,
                            "device_count": None, "devices": [], "why_unavailable": None,
                            "warnings": [], "python": None, "executable": None, "file": None,
-                           "wheel_libs": [], "error": raw.error}
+                           "wheel_libs": [], "packages": {}, "error": raw.error}
     line = next((ln for ln in reversed((raw.text or "").splitlines()) if ln.startswith(TORCH_MARK)), None)
     try:
         data = json.loads(line[len(TORCH_MARK):]) if line else None
@@ -245,6 +245,8 @@ def parse_torch(raw: Raw) -> dict[str, Any]:
                                    "error": str(d["error"])[:300] if d.get("error") else None})
     out["warnings"] = [" ".join(str(w).split())[:1000] for w in _list(data.get("warnings")) if str(w).strip()][:20]
     out["wheel_libs"] = [p for p in _list(data.get("libs")) if isinstance(p, str)][:2000]
+    pk = data.get("packages") if isinstance(data.get("packages"), dict) else {}
+    out["packages"] = {str(k)[:40]: str(v)[:40] for k, v in list(pk.items())[:20] if isinstance(v, str)}
     if out["available"] is False or (out["available"] is None and "available_error" in data):
         if out["cuda"] is None and out["hip"] is None:
             out["why_unavailable"] = "CPU-only build (torch.version.cuda is None)"

@@ -47,6 +47,18 @@ class Raw:
 TORCH_PROBE = r"""
 import json, os, sys, glob, warnings
 out = {"python": sys.version.split()[0], "executable": sys.executable}
+try:  # the packages installed next to torch, read from their metadata (none is imported)
+    from importlib import metadata as _md
+    _pk = {}
+    for _n in ("torchvision", "torchaudio", "torchtext", "torchdata", "triton", "pytorch-triton", "xformers",
+               "bitsandbytes", "flash-attn", "flash_attn", "torchao"):
+        try:
+            _pk[_n.replace("_", "-")] = _md.version(_n)
+        except Exception:
+            pass
+    out["packages"] = _pk
+except BaseException:
+    pass
 try:
     import torch
 except BaseException as e:
