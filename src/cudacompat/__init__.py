@@ -11,8 +11,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def data_path() -> Path:
-    """``$CUDACOMPAT_DATA`` or the repository's ``data/compat.yaml``."""
-    return Path(os.environ.get("CUDACOMPAT_DATA") or ROOT / "data" / "compat.yaml")
+    """``$CUDACOMPAT_DATA``, else the repository's ``data/compat.yaml``, else (an installed wheel) the copy
+    packaged with the command."""
+    if os.environ.get("CUDACOMPAT_DATA"):
+        return Path(os.environ["CUDACOMPAT_DATA"])
+    here = ROOT / "data" / "compat.yaml"
+    return here if here.is_file() else Path(__file__).resolve().parent / "_data" / "compat.yaml"
 
 
 def checkout_data_path() -> Path:

@@ -47,15 +47,16 @@ def image_builds_exist(ctx: Context):
 @check("evidence-files-exist")
 def evidence_files_exist(ctx: Context):
     """Every ``evidence:`` source names a file that exists under data/evidence/."""
-    root = ctx.file.resolve().parent.parent
-    evidence = (root / "data" / "evidence").resolve()
+    # evidence:data/evidence/<x> lies in the evidence directory beside the file (data/ in a checkout,
+    # the package's _data/ when installed)
+    evidence = (ctx.file.resolve().parent / "evidence").resolve()
     for section, items in ctx.rows.items():
         for i, row in items:
             for path, src in sources_of(row, (section, i)):
                 if not src.startswith("evidence:"):
                     continue
                 rel = src.removeprefix("evidence:")
-                f = (root / rel).resolve()  # a symbolic link must not lead out of data/evidence/ either
+                f = (evidence / rel.removeprefix("data/evidence/")).resolve()  # nor may a link lead out of it
                 if not f.is_relative_to(evidence):
                     yield path, f"evidence file {rel} is outside data/evidence/"
                 elif not f.is_file():
