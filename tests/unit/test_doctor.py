@@ -712,3 +712,21 @@ def test_companions_of_another_torch_are_named_with_their_fix(kb):
     t["packages"] = {"torchvision": "0.22.1", "torchaudio": "2.7.1", "triton": "3.3.1"}
     _, v = diagnose(kb, torch=t)
     assert not {"companion-mismatch", "triton-mismatch", "extension-mismatch"} & set(v)
+
+
+def test_the_environment_block_names_the_distribution(kb):
+    r = FakeReader(files={"/etc/os-release": 'NAME="Ubuntu"\nVERSION="24.04.1 LTS (Noble Numbat)"\n'
+                                             'PRETTY_NAME="Ubuntu 24.04.1 LTS"\n'}, torch=torch_out())
+    facts, verdicts, _ = doctor.run(kb, r)
+    assert facts.platform.distribution == "Ubuntu 24.04.1 LTS"
+    assert "Ubuntu 24.04.1 LTS" in report.render_markdown(facts, verdicts)
+    assert parsers.parse_os_release('NAME=Fedora\nVERSION="41"\n') == "Fedora 41"
+    assert parsers.parse_os_release(None) is None
+
+
+@pytest.mark.parametrize("python, image, ok", [
+    ("/nonexistent/python", None, False), (None, "pytorch/pytorch:2.7.1-cuda12.6-cudnn9-runtime", False),
+    (None, "pytorch/pytorch@sha256:" + "0" * 64, True), (None, "nvcr.io/nvidia/pytorch:25.01-py3@sha256:" + "ab" * 32, True),
+    (None, "x@sha256:" + "0" * 63, False), (None, "$(id)@sha256:" + "0" * 64, False)])
+def test_doctor_arguments_are_checked(python, image, ok):
+    assert (doctor.argument_problem(python, image) is None) is ok

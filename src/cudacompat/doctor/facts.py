@@ -17,6 +17,7 @@ from .parsers import (
     cc_or_none,
     parse_cgroup,
     parse_nvcc,
+    parse_os_release,
     parse_proc_version,
     parse_smi,
     parse_statvfs,
@@ -41,6 +42,7 @@ class Platform:
     python_executable: str | None = None
     guide: str | None = None
     signals: tuple[str, ...] = ()
+    distribution: str | None = None  # /etc/os-release's name, e.g. Ubuntu 24.04.1 LTS
 
 
 @dataclass(frozen=True)
@@ -280,7 +282,8 @@ def build(p: Probes, kb: KB | None = None) -> Facts:
     return Facts(
         cudacompat=__version__,
         platform=Platform(os_, arch, f"{os_}-{arch}", p.platform.get("system"), p.platform.get("release"), python,
-                          t["executable"] or p.platform.get("executable"), guide, tuple(wsl or tegra)),
+                          t["executable"] or p.platform.get("executable"), guide, tuple(wsl or tegra),
+                          parse_os_release(p.os_release.text)),
         gpus=tuple(gpus),
         nvidia_smi=Smi(**{**smi, "gpus": tuple(smi["gpus"])}),
         driver=driver,

@@ -291,3 +291,13 @@ def libcuda_version(name: str) -> str | None:
     (``libcuda.so.1.1``, WSL's, names none)."""
     m = _LIBCUDA_RE.match(name)
     return driver_or_none(m.group(1)) if m else None
+
+
+def parse_os_release(text: str | None) -> str | None:
+    """``/etc/os-release`` -> the distribution as it names itself (``Ubuntu 24.04.1 LTS``)."""
+    fields = {}
+    for line in (text or "").splitlines()[:200]:
+        k, sep, v = line.partition("=")
+        if sep and k.strip() in ("PRETTY_NAME", "NAME", "VERSION"):
+            fields[k.strip()] = v.strip().strip('"').strip("'")[:120]
+    return fields.get("PRETTY_NAME") or (" ".join(x for x in (fields.get("NAME"), fields.get("VERSION")) if x) or None)

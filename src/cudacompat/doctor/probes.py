@@ -209,6 +209,7 @@ class Probes:
     wsl_lib: Raw = field(default_factory=Raw)
     ldconf: dict[str, Raw] = field(default_factory=dict)  # /etc/ld.so.conf.d/<file> -> its text
     ldconf_dirs: dict[str, Raw] = field(default_factory=dict)  # the directories those files name
+    os_release: Raw = field(default_factory=Raw)
 
 
 def _smi_argv(fields: tuple[str, ...]) -> list[str]:
@@ -272,4 +273,5 @@ def collect(reader: Any, python: str | None = None, image: str | None = None) ->
         wsl_lib=reader.listdir(WSL_LIB),
         ldconf=conf,
         ldconf_dirs={d: reader.listdir(d) for d in ldconf_dirs(conf)},
+        os_release=reader.read("/etc/os-release"),
     )

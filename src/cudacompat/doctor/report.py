@@ -53,7 +53,8 @@ def _arch_line(t: Torch) -> str | None:
 def machine_rows(f: Facts) -> list[tuple[str, str]]:
     t, d, c, p = f.torch, f.driver, f.container, f.platform
     where = {"wsl2": " under WSL 2", "jetson": " (Jetson)"}.get(p.guide or "", "")
-    rows = [("Platform", f"{p.key}{where}" + (f" (kernel {p.kernel})" if p.kernel else "")),
+    rows = [("Platform", f"{p.key}{where}" + (f", {p.distribution}" if p.distribution else "")
+             + (f" (kernel {p.kernel})" if p.kernel else "")),
             ("Python", f"{p.python or 'unknown'}" + (f" ({p.python_executable})" if p.python_executable else ""))]
     if f.gpus:
         for g in f.gpus:
