@@ -29,11 +29,13 @@ def triton_pin(ev: dict[str, Any]) -> str | None:
     return None if pin is None else pin if pin.startswith("~=") else "==" + pin
 
 
-def load_all(directory: Path = EVIDENCE_DIR) -> list[dict[str, Any]]:
+def load_all(directory: Path = EVIDENCE_DIR, kind: str = "wheels") -> list[dict[str, Any]]:
+    """The ``torch-*.json`` evidence files of a directory, each with the path rows cite it by
+    (``data/evidence/<kind>/<file>``) under ``_path``."""
     out = []
     for f in sorted(directory.glob("torch-*.json")):
         ev = json.loads(f.read_text(encoding="utf-8"))
-        ev["_path"] = f"data/evidence/wheels/{f.name}"
+        ev["_path"] = f"data/evidence/{kind}/{f.name}"
         out.append(ev)
     return out
 

@@ -4,11 +4,11 @@ part of ``cudacompat verify --offline``."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from .. import ROOT
+from . import evidence
 from .pythons import python_range
 
 PYTHONS_DIR = ROOT / "data" / "evidence" / "pythons"
@@ -16,12 +16,7 @@ CHECKED = ("linux-x86_64", "linux-aarch64", "windows-x86_64")
 
 
 def load_all(directory: Path = PYTHONS_DIR) -> list[dict[str, Any]]:
-    out = []
-    for f in sorted(directory.glob("torch-*.json")):
-        ev = json.loads(f.read_text(encoding="utf-8"))
-        ev["_path"] = f"data/evidence/pythons/{f.name}"
-        out.append(ev)
-    return out
+    return evidence.load_all(directory, "pythons")
 
 
 def compare(kb: Any, evs: list[dict[str, Any]]) -> list[str]:
