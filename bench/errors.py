@@ -130,47 +130,63 @@ def _entry_of(path: str, base_path: str) -> str | None:
     return m.group(1) if m else None
 
 
+def _search_page(b, base: str, hits: bool):
+    """A page with the search index ready; without the catalogue (errors-data.js answers nothing) when
+    ``hits`` is False, which leaves Material's own results (errorsearch.js still cleans the query)."""
+    ctx = b.new_context(viewport={"width": 1280, "height": 900})
+    if not hits:
+        ctx.route("**/errors-data.js", lambda route: route.fulfill(
+            status=200, content_type="application/javascript", body="window.cudacompatErrors = undefined;\n"))
+    page = ctx.new_page()
+    page.goto(base, wait_until="networkidle")
+    inp = page.locator("input.md-search__input")
+    for _ in range(60):  # the index is built in a web worker: wait until it answers
+        inp.fill("cuda")
+        inp.press("End")
+        try:
+            page.wait_for_selector(".md-search-result__item", timeout=1000)
+            break
+        except Exception:
+            continue
+    return ctx, page, inp
+
+
+def _ask(page, inp, q: str) -> dict:
+    inp.fill("")
+    inp.press("End")
+    page.wait_for_function(_CLEAR, timeout=10000)
+    inp.fill(q)
+    inp.press("End")
+    page.wait_for_function("() => /\\d|No matching/.test(document.querySelector("
+                           "'.md-search-result__meta').textContent)", timeout=20000)
+    page.wait_for_timeout(0)
+    return page.evaluate(_READ)
+
+
 def browser_ranks(site: Path, cs: list[dict]) -> tuple[dict, dict, dict, dict]:
     box, material, catalogue = {}, {}, {}
     dups = {"lists": 0, "with_duplicates": 0}
     with serve(site) as base, browser() as b:
-        ctx = b.new_context(viewport={"width": 1280, "height": 900})
-        page = ctx.new_page()
-        page.goto(base, wait_until="networkidle")
-        inp = page.locator("input.md-search__input")
-        base_path = "/"
-        for _ in range(60):  # the index is built in a web worker: wait until it answers
-            inp.fill("cuda")
-            inp.press("End")
-            try:
-                page.wait_for_selector(".md-search-result__item", timeout=1000)
-                break
-            except Exception:
-                continue
-        t0 = time.perf_counter()
-        for i, c in enumerate(cs):
-            if i % 50 == 0:
-                log(f"errors: {i}/{len(cs)} messages in Chromium")
-            for kind, q in c["queries"].items():
-                if q is None:
-                    continue
-                inp.fill("")
-                inp.press("End")
-                page.wait_for_function(_CLEAR, timeout=10000)
-                inp.fill(q)
-                inp.press("End")
-                page.wait_for_function("() => /\\d|No matching/.test(document.querySelector("
-                                       "'.md-search-result__meta').textContent)", timeout=20000)
-                page.wait_for_timeout(0)
-                r = page.evaluate(_READ)
-                pages = [p for _, p in r["items"]]
-                dups["lists"] += 1
-                dups["with_duplicates"] += len(set(pages[:10])) != len(pages[:10])
-                box[(i, kind)] = _ranked_pages(r["items"], base_path, None)
-                material[(i, kind)] = _ranked_pages(r["items"], base_path, False)
-                catalogue[(i, kind)] = page.evaluate(_MATCH, q)
-        dups["seconds"] = time.perf_counter() - t0
-        ctx.close()
+        for hits in (True, False):
+            ctx, page, inp = _search_page(b, base, hits)
+            t0 = time.perf_counter()
+            for i, c in enumerate(cs):
+                if i % 50 == 0:
+                    log(f"errors: {i}/{len(cs)} messages in Chromium ({'search box' if hits else 'Material alone'})")
+                for kind, q in c["queries"].items():
+                    if q is None:
+                        continue
+                    r = _ask(page, inp, q)
+                    if hits:
+                        pages = [p for _, p in r["items"]][:10]
+                        dups["lists"] += 1
+                        dups["with_duplicates"] += len(set(pages)) != len(pages)
+                        box[(i, kind)] = _ranked_pages(r["items"], "/", None)
+                        catalogue[(i, kind)] = page.evaluate(_MATCH, q)
+                    else:
+                        material[(i, kind)] = _ranked_pages(r["items"], "/", None)
+            dups["seconds_box" if hits else "seconds_material"] = time.perf_counter() - t0
+            ctx.close()
     return box, material, catalogue, dups
 
 
