@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from bench.errors import mangle
+from bench.pasted import mangle
 
 from cudacompat import versions
 from cudacompat.answers import commands, matcher, names
