@@ -10,11 +10,13 @@ and ``errorsearch-core.js`` does the same over the same data: the parity test ho
   letters and digits apart (``sm_120`` -> ``sm 120``, ``cu128`` -> ``cu 128``), numbers of four digits
   or more (PIDs, sizes, versions such as ``11040``) one token ``#``. Its features are the words and the
   pairs of adjacent words.
-- **Weights.** A feature weighs by how few entries have it (inverse document frequency over entries, a
-  pair of words twice as much as a word), as an integer, so that both languages add exactly.
+- **Variants.** An entry's title and each of its messages, with what its pattern reads as one
+  machine's facts (the GPU's name, a driver version, a mangled symbol) blanked out.
+- **Weights.** A feature weighs by how few entries have it (inverse document frequency over entries;
+  a pair of words as much as a word of the same rarity, :data:`PAIR`), as an integer, so that both
+  languages add exactly; a feature every entry has weighs nothing.
 - **Score.** The cosine between the feature set of a window of the paste (each line, each run of two
-  and three lines, the whole of a short paste) and that of a variant (an entry's title and each of its
-  messages); an entry's score is its best. Entries at or above :data:`MIN_SCORE` are matches, best
+  and three lines, the whole of a short paste) and that of a variant; an entry's score is its best. Entries at or above :data:`MIN_SCORE` are matches, best
   first (catalogue order on a tie), so a log of several messages shows each of them.
 
 Regular expressions no longer decide what matches: an entry's ``pattern`` only extracts the facts it
