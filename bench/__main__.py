@@ -13,12 +13,12 @@ import json
 import sys
 import time
 
-from . import build, cli, latency, lighthouse, scaling, snippets, suite, weight
+from . import build, cli, latency, lighthouse, pasted, scaling, snippets, suite, weight
 from .common import OUT, ROOT, Runs, loadavg, log, machine
 from .report import render
 
 SUITES = {"build": build, "scaling": scaling, "weight": weight, "latency": latency, "lighthouse": lighthouse,
-          "snippets": snippets, "cli": cli, "suite": suite}
+          "snippets": snippets, "cli": cli, "suite": suite, "pasted": pasted}
 
 
 def _jsonable(o):

@@ -371,6 +371,14 @@ def render(res: dict) -> str:
         rows += [[f"`{d}`", _s(x["runs"].median), _s(x["runs"].cpu_median), x["summary"]] for d, x in su["parts"].items()]
         details += _table(["Tests", "Wall", "CPU", "Result"], rows) + [""]
 
+    # --- pasted errors (bench/pasted.py words its own section)
+    if "pasted" in res:
+        from . import pasted
+
+        rows, section = pasted.render(res)
+        summary += rows
+        details += section[:2] + [_load(res, "pasted"), ""] + section[2:]
+
     head = ["## Summary", ""]
     head += _table(["Figure", "Result", "Target", "Verdict"], summary)
     missed = [r for r in summary if r[3] != "met"]

@@ -145,6 +145,14 @@
     return null;
   }
 
+  // cudacompat.answers.will_it_run.least_driver / floor_driver
+  function leastDriver(code, need, mvc) { return code === "native" && mvc ? mvc : (need || mvc); }
+
+  function floorDriver(floor, os) {
+    if (!floor) return null;
+    return floor[os] || floor.branch || (os === "windows" && floor.linux ? floor.linux.split(".")[0] : null);
+  }
+
   function applies(b, platform, jp, jetpacks, cc) {
     if (platform === "jetson") {
       if (b.platform === "jetson") return true;
@@ -189,8 +197,7 @@
         need = mins[0]; mvc = mins[1];
         via = driverVia(d, need, mvc);
         if (via === null) {
-          var least = code === "native" && mvc ? mvc : (need || mvc);
-          reasons.push({ reason: "driver", needs: least, toolkit_min: need, minor_version_min: mvc });
+          reasons.push({ reason: "driver", needs: leastDriver(code, need, mvc), toolkit_min: need, minor_version_min: mvc });
         } else if (code === "ptx" && (via === "minor-version" || via === "branch")) {
           reasons.push({ reason: "driver-ptx", needs: need || mvc, toolkit_min: need, minor_version_min: mvc });
         }
@@ -232,6 +239,59 @@
       }
     });
     return out;
+  }
+
+  // --- the builds that carry a GPU's code, by driver (will_it_run.carriers, explain.gpu_for) -----
+  function carriers(T, gpu, platform) {
+    var os = DRIVER_OS[platform], floor = floorDriver(gpu.floor, os), groups = new Map();
+    decide(T, gpu, null, platform, null, null).options.forEach(function (o) {  // newest first
+      var b = T.builds[o.build], key = b.variant + " " + o.code, g = groups.get(key);
+      if (g) { g.oldest = b.torch; return; }
+      var mins = b.release ? T.drivers[b.release][os] : [null, null];
+      var d = leastDriver(o.code, mins[0], mins[1]);
+      if (floor && (d === null || cmp(nums(floor), nums(d)) > 0)) d = floor;
+      groups.set(key, { variant: b.variant, cuda: b.cuda, code: o.code, newest: b.torch, oldest: b.torch,
+        install: b.install, driver: d });
+    });
+    var order = { native: 0, ptx: 1 };
+    return Array.from(groups.values()).sort(function (a, b) {
+      return order[a.code] - order[b.code] || cmp(nums(a.driver || "0"), nums(b.driver || "0"))
+        || cmp(nums(a.cuda || "0"), nums(b.cuda || "0")) || cmpStr(a.variant, b.variant);
+    });
+  }
+
+  function floorKey(g) { var f = g.floor || {}; return nums(f.linux || f.branch || "0"); }
+
+  function gpuFor(T, cc, named) {
+    var same = T.gpus.filter(function (g) { return g.cc === cc; });
+    var hit = named ? same.filter(function (g) { return g.id === named; })[0] : null;
+    if (hit) return hit;
+    return same.reduce(function (a, g) { return a === null || cmp(floorKey(g), floorKey(a)) < 0 ? g : a; }, null);
+  }
+
+  // cudacompat.text.explain.carrier_lines
+  function carrierLines(T, groups, smName, platform) {
+    var title = say(T, "explain.platform." + platform), lines = [];
+    ["native", "ptx"].forEach(function (code) {
+      var gs = groups.filter(function (g) { return g.code === code; });
+      if (!gs.length) return;
+      lines.push(say(T, "explain.builds-" + code, { sm: smName, platform: title }));
+      var ranges = [];
+      gs.forEach(function (g) {
+        if (ranges.length && ranges[ranges.length - 1][0] === g.driver) ranges[ranges.length - 1][1].push(g);
+        else ranges.push([g.driver, [g]]);
+      });
+      ranges.forEach(function (r, k) {
+        var names = r[1].map(function (g) { return say(T, g.oldest === g.newest ? "explain.variant-one" : "explain.variant", g); }).join(", ");
+        var head = r[0] === null ? say(T, "explain.range-any", { variants: names })
+          : k + 1 < ranges.length ? say(T, "explain.range", { driver: r[0], below: ranges[k + 1][0], variants: names })
+            : say(T, "explain.range-last", { driver: r[0], variants: names });
+        var newest = r[1].reduce(function (a, g) { return cmp(nums(g.newest), nums(a.newest)) > 0 ? g : a; });
+        lines.push("  " + head, "    " + newest.install);
+      });
+    });
+    if (!lines.length) lines.push(say(T, "explain.no-builds", { sm: smName, platform: title }));
+    return lines;
   }
 
   // --- sentences (cudacompat.text.templates / cudacompat.text.verdicts) -----------------------
@@ -347,7 +407,7 @@
   var api = { normalise: normalise, resolveGpu: resolveGpu, similarity: similarity, parseDriver: parseDriver,
     decide: decide, fixes: fixes, fill: fill, say: say, notes: notes, rejection: rejection, groups: groups,
     fixLines: fixLines, mismatchText: mismatchText, condaCommand: condaCommand, parseSmi: parseSmi, minor: minor,
-    cmp: cmp, DRIVER_OS: DRIVER_OS };
+    cmp: cmp, DRIVER_OS: DRIVER_OS, carriers: carriers, gpuFor: gpuFor, carrierLines: carrierLines, sm: sm };
   if (typeof module === "object" && module.exports) module.exports = api;
   else root.cudacompatLookup = api;
 })(this);

@@ -1,4 +1,4 @@
-// The browser half of the parity test: reads {lookup, errors, names, decide, smi, pastes} as JSON
+// The browser half of the parity test: reads {lookup, errors, names, decide, smi, pastes, carriers} as JSON
 // on stdin (paths of the generated data scripts and the inputs), answers each input with the very
 // scripts the site ships (docs/assets/*-core.js), and prints the answers as JSON.
 "use strict";
@@ -40,5 +40,9 @@ out.decide = input.decide.map(([name, driver, platform, python, jetpack]) => {
   };
 });
 out.smi = input.smi.map((t) => L.parseSmi(t));
-out.pastes = input.pastes.map((t) => M.match(E, t).map((e) => e.id));
+out.pastes = input.pastes.map((t) => M.match(E, t).map((m) => [m.id, m.score, m.strength, m.params]));
+out.carriers = input.carriers.map(([cc, named, platform]) => {
+  const gpu = L.gpuFor(T, cc, named);
+  return gpu ? L.carrierLines(T, L.carriers(T, gpu, platform), L.sm(cc), platform) : null;
+});
 process.stdout.write(JSON.stringify(out));

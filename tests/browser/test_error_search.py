@@ -1,5 +1,5 @@
 """Pasting a catalogued error into the site search: its entry comes up in the top 3 results,
-in a real Chromium, for every message variant and a 4-8 word fragment of each."""
+in a real Chromium, for every message variant and a 6-word fragment of each."""
 
 from __future__ import annotations
 
@@ -67,15 +67,17 @@ def test_a_paste_of_two_messages_shows_both_entries(page, served_site, kb):
     a = next(e for e in kb.data.errors if e.id == "sm-not-compatible")
     b = next(e for e in kb.data.errors if e.id == "no-kernel-image")
     paste = f"{a.messages[0]}\n{b.messages[0]}"
-    want = [m["id"] for m in explain(kb, paste)["matches"]]
-    assert {"sm-not-compatible", "no-kernel-image"} <= set(want)
+    assert {"sm-not-compatible", "no-kernel-image"} <= {m["id"] for m in explain(kb, paste)["matches"]}
     page.goto(served_site)
     page.wait_for_load_state("networkidle")
     box = page.locator("input.md-search__input")
     box.fill(paste)
     box.press("End")
     page.wait_for_selector(".compat-hit")
-    hits = page.evaluate("Array.from(document.querySelectorAll('.compat-hit a')).map(a => a.getAttribute('href'))")
+    # a one-line search box drops the line break: the hits are explain's for the text it holds
+    want = [m["id"] for m in explain(kb, box.input_value())["matches"]]
+    assert {"sm-not-compatible", "no-kernel-image"} <= set(want[:3])
+    hits = page.evaluate("Array.from(document.querySelectorAll('.compat-hit a')).map(a => new URL(a.href).pathname)")
     assert [h.rstrip("/").split("/")[-1] for h in hits] == want[:3]
     assert page.console_errors == []
 
@@ -83,8 +85,8 @@ def test_a_paste_of_two_messages_shows_both_entries(page, served_site, kb):
 def test_every_pattern_compiles_in_the_browser(page, served_site, kb):
     page.goto(served_site)
     page.wait_for_load_state("networkidle")
-    bad = page.evaluate("() => { const M = window.cudacompatErrorMatch; M.match(window.cudacompatErrors, 'x');"
-                        " return window.cudacompatErrors.filter(e => !e.rx).map(e => e.id); }")
+    bad = page.evaluate("() => { const M = window.cudacompatErrorMatch, D = window.cudacompatErrors; M.match(D, 'x');"
+                        " return D.entries.filter(e => !e.rx).map(e => e.id); }")
     assert bad == []
 
 

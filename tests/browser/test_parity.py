@@ -2,7 +2,9 @@
 reasons, sentences and commands as the Python over thousands of inputs people really type: GPU
 names as typed and as printed (partial, misspelt, with memory sizes, cut by nvidia-smi), every
 compute capability with real driver versions on both OSes and several Pythons, recorded
-nvidia-smi banners, and pasted error logs of one and two messages."""
+nvidia-smi banners, pasted error logs (the catalogue's messages and the corpus of real ones: whole,
+as fragments, with their punctuation mangled, two and three of them in one log), ranked with the
+same scores and read for the same facts, and the builds listed for every compute capability."""
 
 from __future__ import annotations
 
@@ -11,12 +13,16 @@ import random
 from pathlib import Path
 
 import pytest
+import yaml
+from bench.pasted import mangle
 
-from cudacompat.answers import commands, names
-from cudacompat.answers.explain import explain
+from cudacompat import versions
+from cudacompat.answers import commands, matcher, names
+from cudacompat.answers.explain import STRONG, gpu_for, matcher_data, message_facts, params_of, paste_lines
 from cudacompat.answers.smi_paste import parse_paste
-from cudacompat.answers.will_it_run import will_it_run
+from cudacompat.answers.will_it_run import carriers, lookup_table, will_it_run
 from cudacompat.site import browser
+from cudacompat.text.explain import carrier_lines
 from cudacompat.text.templates import fill
 from cudacompat.text.verdicts import will_it_run_json
 from tests.conftest import FIXTURES, run_node
@@ -59,6 +65,31 @@ def data_files(kb, tmp_path_factory):
 
 
 JETPACKS = [None, "4.6.1", "5.1.2", "6.0", "6.2", "7.0", "7.2"]
+CORPUS = FIXTURES / "corpus" / "messages.yaml"
+HOSTILE = ["", "\n\n", "nothing to see here at all", "constructor __proto__ toString hasOwnProperty",
+           "x" * 3000, "é" * 2000 + " sm_120", "sm_" * 3000, "C:\\a\\b\\c.dll " * 300, "0x7f" * 500, "日本語 CUDA error"]
+
+
+def pasted_errors(kb, rng: random.Random) -> list[str]:
+    """The catalogue's messages, their middles, two of them in one paste; every corpus message whole, its
+    fragment and the fragment mangled; logs of three corpus messages; hostile text."""
+    msgs = [m for e in kb.data.errors for m in e.messages]
+    out = msgs + [f"{a}\n{b}" for a, b in zip(msgs, reversed(msgs), strict=True)]
+    out += [m[len(m) // 4: len(m) * 3 // 4] for m in msgs]
+    corpus = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))
+    out += [m["text"] for m in corpus] + [x for m in corpus if (f := m.get("fragment")) for x in (f, mangle(f))]
+    out += ["\n".join(m["text"] for m in rng.sample(corpus, 3)) for _ in range(60)]
+    return out + HOSTILE
+
+
+def carrier_grid(kb) -> list[list]:
+    """Every compute capability of a GPU, on Linux and Windows, with no GPU named and with each GPU of it."""
+    out = []
+    for cc in sorted({g.compute_capability for g in kb.data.gpus}):
+        for platform in ("linux-x86_64", "windows-x86_64"):
+            out.append([cc, None, platform])
+            out += [[cc, g.id, platform] for g in kb.data.gpus if g.compute_capability == cc][:3]
+    return out
 
 
 def decide_grid(kb) -> list[list]:
@@ -82,10 +113,8 @@ def answers(kb, data_files):
     smi = [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "smi").glob("*.txt"))]
     smi += [t.replace("\n", "\r\n") for t in smi] + [t[: len(t) // 2] for t in smi]
     smi += ["name, driver_version\nNVIDIA H100 80GB HBM3, 590.48.01\n", "| 0 " * 20000, "Driver Version: 5" * 3000]
-    msgs = [m for e in kb.data.errors for m in e.messages]
-    pastes = msgs + [f"{a}\n{b}" for a, b in zip(msgs, reversed(msgs), strict=True)]
-    pastes += [m[len(m) // 4: len(m) * 3 // 4] for m in msgs] + ["", "\n\n", "nothing to see here at all"]
-    inputs = {"names": typed_names(kb, rng), "decide": decide_grid(kb), "smi": smi, "pastes": pastes}
+    inputs = {"names": typed_names(kb, rng), "decide": decide_grid(kb), "smi": smi, "pastes": pasted_errors(kb, rng),
+              "carriers": carrier_grid(kb)}
     js = run_node(SCRIPT, {"lookup": str(data_files / "lookup-data.js"), "errors": str(data_files / "errors-data.js"),
                            **inputs})
     return inputs, js
@@ -93,7 +122,7 @@ def answers(kb, data_files):
 
 def test_enough_real_inputs(answers):
     inputs, _ = answers
-    assert len(inputs["names"]) >= 1500 and len(inputs["decide"]) >= 1500 and len(inputs["pastes"]) >= 300
+    assert len(inputs["names"]) >= 1500 and len(inputs["decide"]) >= 1500 and len(inputs["pastes"]) >= 1500
 
 
 def test_gpu_names_resolve_the_same(kb, answers):
@@ -147,8 +176,31 @@ def test_pasted_nvidia_smi_output_reads_the_same(answers):
 
 
 def test_pasted_errors_find_the_same_entries(kb, answers):
+    """The same entries, in the same order, with the same scores (to the last bit: integer weights,
+    the same operations in the same order), labels and facts read."""
     inputs, js = answers
-    wrong = [(t[:80], [m["id"] for m in explain(kb, t)["matches"]], got)
-             for t, got in zip(inputs["pastes"], js["pastes"], strict=True)
-             if [m["id"] for m in explain(kb, t)["matches"]] != got]
-    assert wrong == []
+    built, errors = matcher_data(kb), kb.data.errors
+    wrong = []
+    for t, got in zip(inputs["pastes"], js["pastes"], strict=True):
+        lines = paste_lines(t)
+        found = message_facts(lines)
+        want = [[errors[i].id, s, "match" if s >= STRONG else "similar", params_of(errors[i], lines, found)]
+                for i, s, _ in matcher.rank(built, t)]
+        if want != got:
+            wrong.append((t[:80], want[:2], got[:2]))
+    assert wrong[:5] == []
+    assert sum(1 for got in js["pastes"] if len(got) >= 2) >= 200  # logs of several messages rank several entries
+
+
+def test_the_builds_for_a_gpu_read_the_same(kb, answers):
+    """The troubleshooting pages list the same builds, by driver, in the same words as the terminal."""
+    inputs, js = answers
+    table = lookup_table(kb)
+    wrong = []
+    for (cc, named, platform), got in zip(inputs["carriers"], js["carriers"], strict=True):
+        gpu = gpu_for(table, cc, named)
+        want = carrier_lines(carriers(table, gpu, platform), versions.cc(cc).sm, platform) if gpu else None
+        if want != got:
+            wrong.append((cc, named, platform, want, got))
+    assert wrong[:3] == []
+    assert sum(1 for got in js["carriers"] if got and len(got) >= 4) >= 20

@@ -65,3 +65,29 @@ def test_explain_no_match_and_stdin(monkeypatch, capsys):
 @pytest.mark.parametrize("text", ["", "\x00\x01", "(" * 5000, "sm_" * 10000, "é" * 300000, "a\rb\x1c\u2028c"])
 def test_explain_never_raises(kb, text):
     explain(kb, text)
+
+
+def test_explain_names_the_builds_for_an_sm_by_driver_range(kb):
+    """sm_120: the cu128 builds for drivers from the GPU's floor (570) to 580, the cu130+ builds from 580;
+    compute_89: the toolkits that build it."""
+    from cudacompat.text.explain import explain_json
+
+    msg = "NVIDIA GeForce RTX 5090 with CUDA capability sm_120 is not compatible with the current PyTorch installation."
+    lines = explain_json(explain(kb, msg))["matches"][0]["personalised"]
+    cu128 = next(x for x in lines if "cu128" in x)
+    assert cu128.startswith("  driver ≥ 570") and "below 580" in cu128
+    assert any(x.startswith("  driver ≥ 580") and "cu130" in x for x in lines)
+    lines = explain_json(explain(kb, "nvcc fatal   : Unsupported gpu architecture 'compute_89'"))["matches"][0]["personalised"]
+    assert lines[0] == "nvcc of CUDA 11.8 or newer builds sm_89 and compute_89."
+
+
+def test_explain_decodes_the_cuda_version_of_the_driver(kb):
+    from cudacompat.text.explain import explain_json
+
+    top = explain_json(explain(kb, "RuntimeError: The NVIDIA driver on your system is too old (found version 10010)."))
+    top = top["matches"][0]
+    assert top["id"] == "driver-too-old" and top["facts"]["driver_cuda"] == "10.1"
+    assert top["personalised"][0].startswith("“found version 10010” is the newest CUDA the driver supports: CUDA 10.1")
+    assert any("CUDA 12.x need driver ≥ 525" in x for x in top["personalised"])
+    top = explain_json(explain(kb, "The NVIDIA driver on your system is too old (found version 11040)."))["matches"][0]
+    assert "CUDA 11.4 itself needs driver ≥ 470.42.01 (Linux)" in "\n".join(top["personalised"])

@@ -91,3 +91,14 @@ def newest_cuda_by_toolkit_minimum(kb: KB, driver: str, os: str = "linux") -> st
     ok = [c.version for c in sorted(kb.data.cuda, key=lambda c: versions.parse(c.version))
           if (m := getattr(headline(c.releases).min_driver, os)) and d >= versions.driver(m)]
     return ok[-1] if ok else None
+
+
+def toolkits_for(kb: KB, cc: str) -> dict[str, Any] | None:
+    """The CUDA toolkits whose architecture range includes ``cc`` (the nvcc that can build ``sm_XY``
+    and ``compute_XY``): the first and the last of them, and whether the last is the newest recorded."""
+    c = versions.cc(cc)
+    known = [t for t in sorted(kb.data.cuda, key=lambda t: versions.parse(t.version)) if t.arch_range]
+    ok = [t.version for t in known if versions.cc(t.arch_range.min) <= c <= versions.cc(t.arch_range.max)]
+    if not ok:
+        return None
+    return {"first": ok[0], "last": ok[-1], "to_newest": ok[-1] == known[-1].version}

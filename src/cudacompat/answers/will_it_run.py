@@ -183,6 +183,20 @@ def _floor_ok(driver: str, floor: dict | None, os_: str) -> str | None:
     return None
 
 
+def least_driver(code: str | None, need: str | None, mvc: str | None) -> str | None:
+    """The oldest driver that runs a build's code: native code runs on its CUDA major's minor-version
+    floor, PTX needs the release's own minimum."""
+    return mvc if code == "native" and mvc else need or mvc
+
+
+def floor_driver(floor: dict | None, os_: str) -> str | None:
+    """The driver (or bare branch) a GPU's own driver floor asks for on ``os_`` (see :func:`_floor_ok`)."""
+    if not floor:
+        return None
+    return floor.get(os_) or floor.get("branch") or (floor["linux"].split(".")[0]
+                                                      if os_ == "windows" and floor.get("linux") else None)
+
+
 def applies(build: dict, platform: str, jetpack: dict | None, jetpacks: list[dict], cc: str) -> bool:
     """Whether a build is one the platform runs at all (see :mod:`cudacompat.answers.platforms`)."""
     if platform == "jetson":
@@ -233,9 +247,9 @@ def decide(table: dict[str, Any], gpu: dict[str, Any], driver: str | None, platf
                 reasons.append({"reason": "gpu-driver", "needs": need_floor, "family": gpu["floor"]["name"]})
             need, mvc = table["drivers"][b["release"]][os_]
             via = driver_via(driver, need, mvc)
-            if via is None:  # native code runs on the major's floor; PTX needs the release's own minimum
-                least = mvc if code == "native" and mvc else need or mvc
-                reasons.append({"reason": "driver", "needs": least, "toolkit_min": need, "minor_version_min": mvc})
+            if via is None:
+                reasons.append({"reason": "driver", "needs": least_driver(code, need, mvc), "toolkit_min": need,
+                                "minor_version_min": mvc})
             elif code == "ptx" and via in ("minor-version", "branch"):
                 reasons.append({"reason": "driver-ptx", "needs": need or mvc, "toolkit_min": need,
                                 "minor_version_min": mvc})
@@ -281,8 +295,36 @@ def _driver_key(text: str) -> Any:
     return versions.parse(text)
 
 
+def carriers(table: dict[str, Any], gpu: dict[str, Any], platform: str) -> list[dict[str, Any]]:
+    """The builds that run on ``gpu`` (a ``table["gpus"]`` entry) on ``platform`` whatever the driver
+    (:func:`decide` without one), one group per CUDA variant and kind of code: its oldest and newest
+    release, the newest's install command, and the oldest driver that runs the newest (its CUDA's
+    minimum for its kind of code, and never below the GPU's own floor). Sorted by that driver, so that
+    the groups read as driver ranges."""
+    os_ = DRIVER_OS[platform]
+    floor = floor_driver(gpu["floor"], os_)
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for o in decide(table, gpu, None, platform, None)["options"]:  # newest first
+        b = table["builds"][o["build"]]
+        g = groups.get((b["variant"], o["code"]))
+        if g is not None:
+            g["oldest"] = b["torch"]
+            continue
+        need, mvc = table["drivers"][b["release"]][os_] if b["release"] else (None, None)
+        d = least_driver(o["code"], need, mvc)
+        if floor and (d is None or _driver_key(floor) > _driver_key(d)):
+            d = floor
+        groups[(b["variant"], o["code"])] = {"variant": b["variant"], "cuda": b["cuda"], "code": o["code"],
+                                             "newest": b["torch"], "oldest": b["torch"], "install": b["install"],
+                                             "driver": d}
+    order = {"native": 0, "ptx": 1}
+    return sorted(groups.values(), key=lambda g: (order[g["code"]], _driver_key(g["driver"] or "0"),
+                                                  versions.parse(g["cuda"] or "0"), g["variant"]))
+
+
 @functools.lru_cache(maxsize=64)
-def _table(kb: KB, cc: str) -> dict[str, Any]:
+def table_for(kb: KB, cc: str) -> dict[str, Any]:
+    """:func:`lookup_table` for one compute capability (cached)."""
     return lookup_table(kb, [cc])
 
 
@@ -314,7 +356,7 @@ def will_it_run(kb: KB, gpu: str, driver: str | None, platform: str | None = Non
     jp = find_jetpack(kb, jetpack).version if jetpack else None
     if jp and platform != "jetson":
         raise InvalidQuery("--jetpack is for the jetson platform")
-    table = _table(kb, g.compute_capability)
+    table = table_for(kb, g.compute_capability)
     entry = next(x for x in table["gpus"] if x["id"] == g.id)
     raw = decide(table, entry, driver, platform, python, jp)
 
@@ -338,4 +380,4 @@ def will_it_run(kb: KB, gpu: str, driver: str | None, platform: str | None = Non
             "fixes": [{k: v for k, v in f.items() if k != "build"} for f in fixes(table, raw)]}
 
 
-__all__ = ["OS_PLATFORM", "REASONS", "decide", "fixes", "lookup_table", "will_it_run"]
+__all__ = ["OS_PLATFORM", "REASONS", "carriers", "decide", "fixes", "least_driver", "lookup_table", "will_it_run"]

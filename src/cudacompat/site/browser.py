@@ -9,7 +9,7 @@ import json
 import re
 from typing import Any
 
-from ..answers import commands
+from ..answers import commands, explain, matcher
 from ..answers.index import KB
 from ..answers.will_it_run import lookup_table
 from ..text.templates import SENTENCES
@@ -38,10 +38,16 @@ def js_pattern(pattern: str) -> str:
     return re.sub(r"\(\?P=(\w+)\)", r"\\k<\1>", pattern.replace("(?P<", "(?<"))
 
 
-def errors_data(kb: KB) -> list[dict[str, Any]]:
-    return [{"id": e.id, "family": e.family, "heading": entry_heading(e), "cause": e.cause,
-             "messages": list(e.messages), "pattern": js_pattern(e.pattern),
-             "url": f"troubleshooting/{e.family}/{e.id}/"} for e in kb.data.errors]
+def errors_data(kb: KB) -> dict[str, Any]:
+    """The catalogue as the site search ranks it (errorsearch-core.js): the entries (with their
+    patterns, which only read facts), the matcher's data (:func:`cudacompat.answers.matcher.index`),
+    and the words of the catalogue hits."""
+    return {"entries": [{"id": e.id, "family": e.family, "heading": entry_heading(e), "cause": e.cause,
+                         "pattern": js_pattern(e.pattern), "url": f"troubleshooting/{e.family}/{e.id}/"}
+                        for e in kb.data.errors],
+            "matcher": matcher.index(kb.data.errors), "strong": explain.STRONG,
+            "relevant": {k: list(v) for k, v in explain.RELEVANT.items()},
+            "text": {k: v for k, v in SENTENCES.items() if k.startswith("explain.label")}}
 
 
 def errors_js(kb: KB) -> str:

@@ -86,6 +86,35 @@ SENTENCES: dict[str, str] = {
     "badge.minor-version": "minor-version compatibility",
     "badge.ptx": "PTX JIT only",
     "badge.jetson": "NVIDIA Jetson build",
+    # cudacompat explain and the troubleshooting pages (text.explain; errorsearch.js, troubleshooting.js)
+    "explain.label-match": "Catalogued error · {family}",
+    "explain.label-similar": "Similar catalogued error · {family}",
+    "explain.none": "No catalogued error matches this text. Search the guide, or open an issue with the message.",
+    "explain.builds-native": "Builds with native {sm} code ({platform}), by the driver they need:",
+    "explain.builds-ptx": "Builds that only JIT-compile PTX for {sm} ({platform}; slow first launch), by the driver "
+                          "they need:",
+    "explain.no-builds": "No PyTorch build in the knowledge base has code for {sm} ({platform}).",
+    "explain.range": "driver ≥ {driver}, below {below}: {variants}",
+    "explain.range-last": "driver ≥ {driver}: {variants}",
+    "explain.range-any": "any driver: {variants}",
+    "explain.variant": "{variant} (torch {oldest} to {newest})",
+    "explain.variant-one": "{variant} (torch {newest})",
+    "explain.platform.linux-x86_64": "Linux x86_64",
+    "explain.platform.windows-x86_64": "Windows x86_64",
+    "explain.toolkits": "nvcc of CUDA {first} or newer builds {sm} and {compute}.",
+    "explain.toolkits-range": "nvcc of CUDA {first} to {last} builds {sm} and {compute}; newer toolkits dropped it.",
+    "explain.no-toolkit": "No CUDA toolkit in the knowledge base builds {sm}.",
+    "explain.found-version": "“found version {found}” is the newest CUDA the driver supports: CUDA {cuda} (the "
+                             "driver's own version is what nvidia-smi prints).",
+    "explain.found-known": "CUDA {cuda} itself needs driver ≥ {linux} (Linux) / ≥ {windows} (Windows).",
+    "explain.major-needs": "Builds for CUDA {major}.x need driver ≥ {linux} (Linux) / ≥ {windows} (Windows), the "
+                           "floor of minor-version compatibility.",
+    "explain.cuda": "CUDA {version} needs driver ≥ {linux} (Linux) / ≥ {windows} (Windows); minor-version "
+                    "compatibility from {mvc_linux} / {mvc_windows}.",
+    "explain.driver": "Driver {driver} runs CUDA up to {cuda} by the toolkit minimums (Linux); newer minors of the "
+                      "same CUDA major may run under minor-version compatibility.",
+    "explain.page-gpu": "Your GPU or its sm (e.g. RTX 5090, sm_120)",
+    "explain.page-unknown": "Neither a GPU nor an sm_XY: {text}",
     # announced removals against the recorded builds (cudacompat.answers.coverage.announcement_status)
     "announce.unreleased": "torch {torch} is not released yet",
     "announce.cuda-still": "torch {checked} still has {variants}",

@@ -3,10 +3,13 @@ the site search returns for a pasted message)."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
+from ...answers.explain import RELEVANT
 from ...answers.index import KB
 from ...text.markdown import esc, fence, source_link, sources
+from ...text.templates import say
 from ...text.titles import FAMILY_TITLE
 from ..links import md
 from ..page import Page
@@ -60,10 +63,30 @@ def page_family(kb: KB, family: str) -> Page:
     return Page(here, "\n".join(body))
 
 
+PERSONAL_FAMILIES = tuple(sorted(set(RELEVANT["sm"]) | set(RELEVANT["cc"])))
+
+
+def personal_box() -> list[str]:
+    """The builds for the reader's GPU, by driver (troubleshooting.js fills it from the lookup data, with
+    the sentences `cudacompat explain` prints; the search's link brings ?gpu=, ?sm=, ?os= from the paste)."""
+    return ['<div class="compat-personal" markdown="0">',
+            '<form class="compat-personal__form" novalidate>'
+            f'<label for="cp-gpu">{html.escape(say("explain.page-gpu"))}</label> '
+            '<input id="cp-gpu" name="gpu" autocomplete="off" spellcheck="false"></form>',
+            '<pre class="compat-personal__out" aria-live="polite" hidden></pre>',
+            "</div>", "",
+            '<script src="compat:lookup-data.js" defer></script>',
+            '<script src="compat:assets/lookup-core.js" defer></script>',
+            '<script src="compat:assets/troubleshooting.js" defer></script>', ""]
+
+
 def page_entry(kb: KB, e: Any) -> Page:
-    """One page per entry, titled with the message: what the site search returns for a pasted error."""
+    """One page per entry, titled with the message: what the site search returns for a pasted error.
+    Entries about a GPU's architecture also list the builds for the reader's GPU."""
     here = entry_path(e)
     body = ["---", "search:", "  boost: 4", "---", ""] + _entry_body(e, here, "#")
+    if e.family in PERSONAL_FAMILIES:
+        body += personal_box()
     body += [f"More in [{esc(FAMILY_TITLE[e.family])}](../{e.family}.md#{e.id}).", ""]
     return Page(here, "\n".join(body))
 
