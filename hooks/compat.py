@@ -4,11 +4,13 @@ into a new directory that replaces the site only on success (cudacompat.site.ato
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from cudacompat.site import atomic, generate
+from cudacompat.site import atomic, generate, searchworker
 
 _kb = None
 _generated: list = []
@@ -59,8 +61,9 @@ def on_page_markdown(markdown, page, config, files):
 @event_priority(-1000)  # after every plugin's writes (their "last" is -100)
 def on_post_build(config):
     try:
+        searchworker.repair(Path(config.site_dir))  # lunr's token-set bug (see the module)
         atomic.commit(config)  # not when strict mode is about to abort
-    except atomic.SiteDirError as e:
+    except (atomic.SiteDirError, searchworker.WorkerError) as e:
         raise PluginError(str(e)) from None
 
 

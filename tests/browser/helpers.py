@@ -49,6 +49,11 @@ def search(page, base, query, timeout_s=30):
         page.goto(base)
         page.wait_for_load_state("networkidle")
     box = page.locator("input.md-search__input")
+    if page.locator(".md-search-result__item").count():
+        # the previous query's results: wait until they are gone, or they would be read as these
+        box.fill("")
+        box.press("End")
+        page.wait_for_selector(".md-search-result__item", state="detached", timeout=timeout_s * 1000)
     for _ in range(timeout_s):
         box.fill(query)
         box.press("End")  # a key event: Material searches on keyboard input

@@ -55,6 +55,9 @@ def project(tmp_path) -> Path:
     (p / "docs").mkdir(parents=True)
     (p / "docs" / "index.md").write_text("# Home\n\nhello from the new build\n")
     (p / "docs" / "will-it-run.md").write_text("# Will it run?\n")  # the fixture data's pages link here
+    (p / "docs" / "assets").mkdir()
+    for script in ("lookup-core.js", "troubleshooting.js"):  # troubleshooting entries load these
+        (p / "docs" / "assets" / script).write_text((ROOT / "docs" / "assets" / script).read_text())
     (p / "boom.py").write_text(BOOM)
     (p / "mkdocs.yml").write_text(f"site_name: mini\ndocs_dir: docs\ntheme: {{name: material}}\n"
                                   f"hooks: [{ROOT / 'hooks' / 'compat.py'}, boom.py]\n")
