@@ -87,7 +87,7 @@ def render(res: dict) -> str:
                     "The strict build with the hook (load + validate `data/compat.yaml`, generate every page, expand",
                     "shortcodes), against the same pages built with the generation already done: the output of",
                     "`cudacompat generate --write` and the hand-written pages with their shortcodes expanded, in a copy",
-                    "of `docs/`, built with a config that has no `hooks:`. Both use the same mkdocs-jupyter cache.",
+                    "of `docs/`, built with a config that has no `hooks:`.",
                     "The hook reads the knowledge base through cudacompat's validated-data cache (keyed by the file's",
                     "sha256 and the package's code): a *cold* build starts from an empty cache (a fresh clone, CI, the",
                     "first build after a data change: YAML parsing and full validation), a *warm* one finds the file",
