@@ -30,6 +30,13 @@ def gpu_table(kb: KB, gpus: list, here: str, architecture: bool = True) -> str:
     return nowrap(table(head, rows))
 
 
+def unindexed_fold(title: str, body: str) -> list[str]:
+    """A folded block (like ``??? note``) that the site search leaves out: for lists that repeat what
+    other pages hold (every visitor downloads the search index, searching or not)."""
+    return ['<details class="note" data-search-exclude markdown>', f"<summary>{title}</summary>", "", body, "",
+            "</details>", ""]
+
+
 def nowrap(tbl: str) -> str:
     """On a phone, one line per row beside the key column, which stays in place (compat.css)."""
     return f'<div class="compat-nowrap" markdown>\n\n{tbl}\n\n</div>'
@@ -107,8 +114,7 @@ def support_summary(kb: KB, cc: str) -> str:
            else f"_No build has code for {esc(sm_label(cc))}._", ""]
     if missing:
         n = f"{len(missing)} variant" + ("s" if len(missing) > 1 else "")
-        out += [f'??? note "Releases without code for {esc(sm_label(cc))}, per variant ({n})"', "",
-                *indent("\n".join(missing)), ""]
+        out += unindexed_fold(f"Releases without code for {esc(sm_label(cc))}, per variant ({n})", "\n".join(missing))
     return "\n".join(out)
 
 
@@ -127,8 +133,9 @@ def _images(kb: KB, cc: str, by_version: dict[str, list]) -> list[str]:
     for line in sorted(lines, key=versions.parse, reverse=True):
         ims = sorted(lines[line], key=lambda i: (versions.parse(i.torch), i.id), reverse=True)
         body.append(f"- **{esc(line)}**: " + ", ".join(code(i.id) for i in ims))
-    return [f'??? note "Images with native {esc(sm_label(cc))} code (Linux x86_64): {len(imgs)}, by release line"',
-            "", *indent("\n".join(body)), ""]
+    # the images page and each release page list them too
+    return unindexed_fold(f"Images with native {esc(sm_label(cc))} code (Linux x86&#95;64): {len(imgs)}, by release line",
+                          "\n".join(body))
 
 
 def page_architecture(kb: KB, a: Any) -> Page:
