@@ -31,8 +31,8 @@ _Dumper.add_representer(_PyName, lambda d, v: d.represent_scalar(f"tag:yaml.org,
 
 
 def prepare_hookless(work: Path) -> Path:
-    """A copy of docs/ with the generated pages written in and every shortcode already expanded,
-    the notebooks copied in, and a config without the hook. Returns the config's path."""
+    """A copy of docs/ with the generated pages (the snippet pages among them) written in and every
+    shortcode already expanded, and a config without the hook. Returns the config's path."""
     from cudacompat.site import generate, links
 
     docs = work / "docs"
@@ -43,9 +43,6 @@ def prepare_hookless(work: Path) -> Path:
         rel = md.relative_to(docs).as_posix()
         md.write_text(generate.page_markdown(md.read_text(encoding="utf-8"), kb, rel,
                                              lambda target, here=rel: links.relative(target, here)), encoding="utf-8")
-    for nb in generate.notebooks():  # what the hook's on_files adds
-        (docs / nb).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(ROOT / nb, docs / nb)
     cfg = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
     cfg.pop("hooks", None)
     cfg["docs_dir"] = str(docs)

@@ -237,10 +237,29 @@ def browser():
             b.close()
 
 
+def largest(site: Path, pattern: str) -> str:
+    """The heaviest built page matching ``pattern`` (``architectures/*/index.html``), as a URL path."""
+    found = sorted(site.glob(pattern))
+    if not found:
+        raise RuntimeError(f"no page {pattern} in the built site")
+    best = max(found, key=lambda p: p.stat().st_size)
+    return best.parent.relative_to(site).as_posix() + "/"
+
+
 def arch_page(site: Path) -> str:
     """A GPU architecture page (the one with the most GPUs: the heaviest), as a URL path."""
-    pages = sorted(p for p in (site / "architectures").glob("*/index.html"))
-    if not pages:
-        raise RuntimeError("no architecture pages in the built site")
-    best = max(pages, key=lambda p: p.stat().st_size)
-    return f"architectures/{best.parent.name}/"
+    return largest(site, "architectures/*/index.html")
+
+
+def templates(site: Path) -> dict[str, str]:
+    """One page of every template, the heaviest of its family: what the weight and Lighthouse
+    benchmarks measure."""
+    return {
+        "home": "",
+        "lookup": "will-it-run/",
+        "architecture": arch_page(site),
+        "gpu list": "gpus/",
+        "release": largest(site, "releases/*/index.html"),
+        "troubleshooting entry": largest(site, "troubleshooting/*/*/index.html"),
+        "notebook": largest(site, "snippets/*/index.html"),
+    }

@@ -1,5 +1,5 @@
-"""Lighthouse (the npm package pinned in package.json) on three pages, desktop and mobile presets,
-two runs each, against the built site served with gzip on 127.0.0.1."""
+"""Lighthouse (the npm package pinned in package.json) on one page of every template (bench.common.templates),
+desktop and mobile presets, two runs each, against the built site served with gzip on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .common import CHROMIUM, OUT, ROOT, arch_page, built_site, fresh, log, serve
+from .common import CHROMIUM, OUT, ROOT, built_site, fresh, log, serve, templates
 
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 RUNS = 2
@@ -53,13 +53,13 @@ def audit(url: str, preset: str, out: Path) -> dict:
 def run() -> dict:
     site = built_site()
     work = fresh(OUT / "lighthouse")
-    pages = {"home": "", "will-it-run": "will-it-run/", "architecture": arch_page(site)}
+    pages = templates(site)
     res: dict = {}
     with serve(site) as base:
         for name, path in pages.items():
             for preset in PRESETS:
                 for i in range(RUNS):
                     log(f"lighthouse: /{path} {preset} run {i + 1}/{RUNS}")
-                    r = audit(base + path, preset, work / f"{name}-{preset}-{i}.json")
+                    r = audit(base + path, preset, work / f"{name.replace(' ', '-')}-{preset}-{i}.json")
                     res.setdefault(name, {"path": "/" + path}).setdefault(preset, []).append(r)
     return res

@@ -87,7 +87,7 @@ def render(res: dict) -> str:
                     "The strict build with the hook (load + validate `data/compat.yaml`, generate every page, expand",
                     "shortcodes), against the same pages built with the generation already done: the output of",
                     "`cudacompat generate --write` and the hand-written pages with their shortcodes expanded, in a copy",
-                    "of `docs/`, built with a config that has no `hooks:`. Both use the same mkdocs-jupyter cache.",
+                    "of `docs/`, built with a config that has no `hooks:`.",
                     "The hook reads the knowledge base through cudacompat's validated-data cache (keyed by the file's",
                     "sha256 and the package's code): a *cold* build starts from an empty cache (a fresh clone, CI, the",
                     "first build after a data change: YAML parsing and full validation), a *warm* one finds the file",
@@ -232,21 +232,40 @@ def render(res: dict) -> str:
     # --- page weight
     if "weight" in res:
         wt = res["weight"]
-        lk = wt["lookup"]
-        summary.append(["Page weight of the lookup page (/will-it-run/), gzip level 6, HTML + every asset it loads",
-                        f"{_kb(lk['gzip'])} in {lk['requests']} requests", "≤ 300 kB",
-                        _verdict(lk["gzip"] / KB, 300, fmt=lambda v: f"{v:.1f} kB")])
+        heaviest = max(wt, key=lambda n: wt[n]["gzip"])
+        hx = wt[heaviest]
+        summary.append([f"Page weight of every template ({len(wt)} pages: {', '.join(wt)}), gzip level 6, HTML + "
+                        "every asset it loads, the search index included; the heaviest",
+                        f"{heaviest} (`{hx['path']}`): {_kb(hx['gzip'])} in {hx['requests']} requests", "≤ 200 kB",
+                        _verdict(hx["gzip"] / KB, 200, fmt=lambda v: f"{v:.1f} kB")])
         details += ["## Page weight", "", _load(res, "weight"), "",
                     "Every request each page made in Chromium until the network was idle (Playwright), each local file",
                     "counted once at its gzip size (level 6: what a compressing static host sends; images as they",
-                    "are). Material's search worker loads `search/search_index.json` on every page.", ""]
+                    "are). Material's search worker loads `search/search_index.json` on every page. One page per",
+                    "template, the heaviest of its family (`bench/common.py: templates`).", ""]
         rows = []
+        over = []
         for name, x in wt.items():
             big = ", ".join(f"{i['url']} {_kb(i['gzip'])}" for i in x["items"][:4])
-            rows.append([f"{name} (`{x['path']}`)", x["requests"], _kb(x["raw"]), f"**{_kb(x['gzip'])}**", big,
-                         len(x["foreign"])])
-        details += _table(["Page", "Requests", "Uncompressed", "gzip", "Largest (gzip)", "Third-party requests"], rows)
+            index = sum(i["gzip"] for i in x["items"] if i["url"].startswith("/search/"))
+            html = next((i["gzip"] for i in x["items"] if i["url"] == x["path"]), 0)
+            rows.append([f"{name} (`{x['path']}`)", x["requests"], _kb(x["raw"]), f"**{_kb(x['gzip'])}**",
+                         _kb(html), _kb(index), _kb(x["gzip"] - index), big, len(x["foreign"])])
+            if x["gzip"] > 200 * KB:
+                over.append((name, x, index))
+        details += _table(["Page", "Requests", "Uncompressed", "gzip", "its HTML (gzip)", "search index (gzip)",
+                           "without the index", "Largest (gzip)", "Third-party requests"], rows)
         details.append("")
+        for name, x, index in over:
+            details += [f"Why {name} misses the 200 kB budget: {_kb(x['gzip'])} in all, of which the search index is "
+                        f"{_kb(index)}; without it the page weighs {_kb(x['gzip'] - index)}."
+                        + (" The index alone puts it over the budget." if x["gzip"] - index <= 200 * KB else ""), ""]
+        if over:
+            details += ["What would fix it: the index holds the full text of every page (the generated tables among "
+                        "it) and every visitor downloads it, searching or not. Keeping the large generated tables out "
+                        "of it (front matter `search: exclude` on the support map, the matrix and the GPU list, or "
+                        "`data-search-exclude` on their tables; their rows are also on the per-release and "
+                        "per-architecture pages) shrinks it; the search settings belong to the error search.", ""]
 
     # --- latency
     if "latency" in res:
@@ -296,14 +315,14 @@ def render(res: dict) -> str:
                 mt = [" / ".join(r["metrics"].get(k, "?").replace("\xa0", " ") for r in runs)
                       for k in ("largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift")]
                 rows.append([f"{name} (`{x['path']}`)", preset, *sc, *mt])
-        for preset, target in (("desktop", 95), ("mobile", 90)):
+        for preset, target in (("desktop", 95), ("mobile", 95)):
             v = mins.get(("performance", preset))
             if v is not None:
-                summary.append([f"Lighthouse performance, {preset} (lowest of 3 pages × 2 runs)", str(v),
+                summary.append([f"Lighthouse performance, {preset} (lowest of {len(lh)} pages × 2 runs)", str(v),
                                 f"≥ {target}", _verdict(v, target, lower_is_better=False)])
         for c, label in (("accessibility", "accessibility"), ("best-practices", "best practices"), ("seo", "SEO")):
             v = min(mins.get((c, p), 100) for p in ("desktop", "mobile"))
-            summary.append([f"Lighthouse {label} (lowest of 3 pages × 2 presets × 2 runs)", str(v), "100",
+            summary.append([f"Lighthouse {label} (lowest of {len(lh)} pages × 2 presets × 2 runs)", str(v), "100",
                             _verdict(v, 100, lower_is_better=False)])
         details += ["## Lighthouse", "", _load(res, "lighthouse"), "",
                     f"Lighthouse {m['lighthouse']} (`node_modules/.bin/lighthouse`, pinned in package.json) with",

@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .common import COMPRESSIBLE, arch_page, browser, built_site, gzip_size, log, serve
+from .common import COMPRESSIBLE, browser, built_site, gzip_size, log, serve, templates
 
 
 def pages(site: Path) -> dict[str, str]:
-    return {"home": "", "lookup": "will-it-run/", "architecture": arch_page(site)}
+    return templates(site)
 
 
 def _local_file(site: Path, base: str, url: str) -> Path | None:

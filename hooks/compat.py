@@ -34,20 +34,14 @@ def on_config(config):
         raise PluginError(str(e)) from None
 
 
-@event_priority(100)  # before mkdocs-jupyter's on_files
+@event_priority(100)  # first, so that every plugin sees the generated pages
 def on_files(files, config):
-    for g in _generated:
+    for g in _generated:  # the snippet notebooks too, as pages of their own (cudacompat.site.notebooks)
         files.append(File.generated(config, g.path, content=g.content))
-    for nb in generate.notebooks():  # rendered by mkdocs-jupyter; a real File, see toolchain notes
-        files.append(File(nb, src_dir=str(generate.ROOT), dest_dir=config.site_dir,
-                          use_directory_urls=config.use_directory_urls))
     return files
 
 
 def on_page_markdown(markdown, page, config, files):
-    if page.file.src_uri.endswith(".ipynb"):
-        return markdown
-
     def url_of(path):
         f = files.get_file_from_path(path)
         return f.url_relative_to(page.file) if f is not None else None

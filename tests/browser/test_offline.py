@@ -44,7 +44,7 @@ def test_offline_pages_are_files_and_links_end_in_html(offline_site):
             if parts.scheme or parts.netloc or not parts.path:
                 continue  # another site, or an anchor on the same page
             path = unquote(parts.path)
-            if not (path.endswith(".html") or Path(path).suffix in {".json", ".ipynb"}):
+            if not (path.endswith(".html") or Path(path).suffix in {".json", ".ipynb", ".py"}):
                 bad.append(f"{f.relative_to(offline_site)}: {href}")
     assert bad == []
 

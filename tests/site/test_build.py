@@ -83,7 +83,7 @@ def test_support_map_shows_the_sm70_drop_in_cu128(built_site):
         def handle_starttag(self, tag, attrs):
             a = dict(attrs)
             if tag == "table" and "compat-archmap" in (a.get("class") or ""):
-                self.tables.append({"head": [], "rows": []})
+                self.tables.append({"head": [], "rows": [], "platform": a.get("data-platform")})
             elif tag == "tr" and self.tables:
                 self.row = []
             elif tag in ("td", "th") and self.row is not None:
@@ -107,9 +107,11 @@ def test_support_map_shows_the_sm70_drop_in_cu128(built_site):
 
     p = Rows()
     p.feed((built_site / "arch-support" / "index.html").read_text())
-    linux = p.tables[0]  # the first tab is Linux x86_64
-    col = [c[1] for c in linux["head"]].index("sm_70")
-    cells = {(r[0][1], r[1][1].rstrip(" *")): r[col][0] for r in linux["rows"]}
+    linux = [t for t in p.tables if t["platform"] == "linux-x86_64"]  # the shown lines, then the folded ones
+    assert p.tables[0] is linux[0] and len(linux) > 3
+    col = [c[1] for c in linux[0]["head"]].index("sm_70")
+    assert all([c[1] for c in t["head"]] == [c[1] for c in linux[0]["head"]] for t in linux)
+    cells = {(r[0][1], r[1][1].rstrip(" *")): r[col][0] for t in linux for r in t["rows"]}
     for v in ("2.8.0", "2.9.0", "2.10.0"):
         assert cells[(v, "cu128")] == "cc-native", v
     assert cells[("2.11.0", "cu128")] == "cc-none"

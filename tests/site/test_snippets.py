@@ -18,8 +18,11 @@ def test_every_notebook_is_rendered_and_in_the_nav(built_site):
     nav = (ROOT / "mkdocs.yml").read_text()
     for nb in generate.notebooks():
         name = nb.removeprefix("snippets/").removesuffix(".ipynb")
-        assert (built_site / "snippets" / name / "index.html").is_file()
-        assert nb in nav
+        html = (built_site / "snippets" / name / "index.html").read_text()
+        assert f"snippets/{name}.md" in nav
+        assert (built_site / nb).is_file()  # to download
+        # a page like any other: no notebook stylesheet, no script from the notebook converter
+        assert "jupyter-wrapper" not in html and "<style" not in html and '<script src="">' not in html
 
 
 def test_notebooks_keep_outputs_to_compare():

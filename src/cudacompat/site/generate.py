@@ -13,6 +13,7 @@ from .. import ROOT, data_path
 from ..answers.index import KB
 from ..kb import cache, schema
 from . import browser, links, shortcodes
+from . import notebooks as snippet_pages
 from .pages import all_pages
 
 
@@ -49,8 +50,13 @@ def display(p: Path) -> str:
 
 
 def generated(kb: KB) -> list[Generated]:
-    """Every generated file: the pages, ``compat.json`` and its schema, the browser's data."""
+    """Every generated file: the pages, the snippet pages (with the notebooks and scripts to
+    download), ``compat.json`` and its schema, the browser's data."""
     out = [Generated(p.path, p.content) for p in all_pages(kb)]
+    try:
+        out += [Generated(path, content) for path, content in snippet_pages.files().items()]
+    except snippet_pages.NotebookError as e:
+        raise BuildError(str(e)) from None
     out.append(Generated("compat.json", browser.compat_json(kb)))
     out.append(Generated("compat.schema.json", schema.committed()))
     data = browser.lookup_data(kb)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 SCHEME = "compat:"
 _TARGET = r"[A-Za-z0-9][A-Za-z0-9._+/-]*"
 _REF = re.compile(r'\b(href|src)="' + SCHEME + r'([^"#?]*)((?:[#?][^"]*)?)"')
-PAGE_SUFFIXES = (".md", ".ipynb")
+PAGE_SUFFIXES = (".md",)  # notebooks are rendered into .md pages (site/notebooks.py)
 
 
 class LinkError(ValueError):

@@ -10,6 +10,7 @@ from ..answers.cuda import cuda_report
 from ..answers.index import KB, QueryError, find_gpu
 from ..kb.vocab import PLATFORMS
 from ..text.markdown import esc
+from .notebooks import NotebookError, script_block
 from .pages.arch_support import arch_map_table
 from .pages.cuda_drivers import driver_table
 from .pages.deprecations import deprecation_table
@@ -79,6 +80,13 @@ def _troubleshooting(kb: KB, args: dict, here: str) -> str:
     return entry_list(kb, fam, here)
 
 
+def _snippet(kb: KB, args: dict, here: str) -> str:
+    try:
+        return script_block(args["file"])
+    except (KeyError, NotebookError) as e:
+        raise ShortcodeError(f"compat:snippet needs file=<a script in snippets/>: {e}") from None
+
+
 SHORTCODES: dict[str, tuple[set[str], Callable[[KB, dict, str], str]]] = {
     "release-matrix": (set(), lambda kb, a, here: release_matrix(kb, here)),
     "arch-map": ({"platform", "variant"}, _arch_map),
@@ -92,6 +100,7 @@ SHORTCODES: dict[str, tuple[set[str], Callable[[KB, dict, str], str]]] = {
     "deprecations": (set(), lambda kb, a, here: deprecation_table(kb)),
     "install": ({"release"}, _install),
     "troubleshooting": ({"family"}, _troubleshooting),
+    "snippet": ({"file"}, _snippet),
 }
 
 
