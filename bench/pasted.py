@@ -122,7 +122,8 @@ _READ = """() => {
           items: items.map(li => [li.classList.contains('compat-hit'),
                                   page(li.querySelector('a').getAttribute('href'))])};
 }"""
-_MATCH = "(q) => window.cudacompatErrorMatch.match(window.cudacompatErrors, q).map(e => e.id)"
+_MATCH = ("async (q) => { await window.cudacompatErrorsReady();"
+          " return window.cudacompatErrorMatch.match(window.cudacompatErrors, q).map(e => e.id); }")
 
 
 def _entry_of(path: str, base_path: str) -> str | None:

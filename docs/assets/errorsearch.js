@@ -10,6 +10,9 @@
  *    go to the top of the results, labelled with the templates' words; an entry's link carries what the
  *    paste says about the GPU (?sm=, ?gpu=, ?os=) so its page lists the builds for it. A page already
  *    among the hits is taken out of Material's list below them: no page is listed twice.
+ * The catalogue (errors-data.js, errorsearch-core.js: 27 kB compressed) loads when the reader first
+ * focuses or types into the search box, not with every page; window.cudacompatErrorsReady() loads it
+ * and resolves once it is there.
  * Every data string reaches the page through textContent. */
 (function () {
   "use strict";
@@ -27,9 +30,9 @@
     W.prototype.cudacompatQuery = true;
   }
 
-  var D = window.cudacompatErrors, M = window.cudacompatErrorMatch;
-  if (!D || !M) return;
   var SHOWN = 3, MIN_QUERY = 8, LINKED = ["gpu", "sm", "cc", "os"];
+  var CATALOGUE = ["errors-data.js", "assets/errorsearch-core.js"];
+  var D = null, M = null, loading = null;
 
   var input = document.querySelector("input.md-search__input");
   var list = document.querySelector(".md-search-result__list");
@@ -37,6 +40,29 @@
   if (!input || !list || !cfg) return;
   var b = String(JSON.parse(cfg.textContent).base || ".");
   var base = new URL(b.charAt(b.length - 1) === "/" ? b : b + "/", location.href);
+
+  // the catalogue's two scripts, in order (async = false), once per page
+  function load() {
+    if (!loading) {
+      loading = Promise.all(CATALOGUE.map(function (path) {
+        return new Promise(function (resolve, reject) {
+          var s = document.createElement("script");
+          s.src = new URL(path, base).href;
+          s.async = false;
+          s.onload = resolve;
+          s.onerror = function () { reject(new Error("could not load " + s.src)); };
+          document.head.appendChild(s);
+        });
+      })).then(function () {
+        D = window.cudacompatErrors;
+        M = window.cudacompatErrorMatch;
+        if (!D || !M) throw new Error("the error catalogue did not load");
+        inject();
+      });
+    }
+    return loading;
+  }
+  window.cudacompatErrorsReady = load;
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -72,6 +98,7 @@
   }
 
   function inject() {
+    if (!M) return;
     var q = input.value;
     var first = list.firstElementChild;
     if (first && first.classList.contains("compat-hit") && first.getAttribute("data-q") === q) { dedupe(); return; }
@@ -95,7 +122,9 @@
     dedupe();
   }
 
+  function start() { load().catch(function (e) { console.error(e.message); }); }
   new MutationObserver(inject).observe(list, { childList: true });
-  input.addEventListener("input", inject);
+  input.addEventListener("focus", start);
+  input.addEventListener("input", function () { start(); inject(); });
   input.addEventListener("keyup", inject);
 })();

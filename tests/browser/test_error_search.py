@@ -85,9 +85,28 @@ def test_a_paste_of_two_messages_shows_both_entries(page, served_site, kb):
 def test_every_pattern_compiles_in_the_browser(page, served_site, kb):
     page.goto(served_site)
     page.wait_for_load_state("networkidle")
-    bad = page.evaluate("() => { const M = window.cudacompatErrorMatch, D = window.cudacompatErrors; M.match(D, 'x');"
+    bad = page.evaluate("async () => { await window.cudacompatErrorsReady();"
+                        " const M = window.cudacompatErrorMatch, D = window.cudacompatErrors; M.match(D, 'x');"
                         " return D.entries.filter(e => !e.rx).map(e => e.id); }")
     assert bad == []
+
+
+def test_the_catalogue_loads_when_the_search_box_is_first_used(page, served_site):
+    requested = []
+    page.on("request", lambda r: requested.append(r.url.rsplit("/", 1)[-1]))
+    page.goto(served_site + "gpus/")
+    page.wait_for_load_state("networkidle")
+    assert "errors-data.js" not in requested and "errorsearch-core.js" not in requested
+    assert page.evaluate("window.cudacompatErrors === undefined")
+    page.keyboard.press("/")  # Material's shortcut focuses the search box
+    page.wait_for_function("window.cudacompatErrors !== undefined && window.cudacompatErrorMatch !== undefined")
+    assert requested.count("errors-data.js") == 1 and requested.count("errorsearch-core.js") == 1
+    box = page.locator("input.md-search__input")
+    box.fill("CUDA error: no kernel image is available for execution on the device")
+    box.press("End")
+    page.wait_for_selector(".compat-hit")
+    assert requested.count("errors-data.js") == 1  # once per page
+    assert page.console_errors == []
 
 
 def test_js_pattern_translation():

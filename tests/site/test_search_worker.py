@@ -56,3 +56,16 @@ def test_an_unknown_worker_stops_the_build_instead_of_shipping_a_fragile_search(
     with pytest.raises(searchworker.WorkerError, match="lunr.js issue 503"):
         searchworker.repair(tmp_path)
     assert not searchworker.is_repaired(tmp_path)
+
+
+def test_long_tables_stay_out_of_the_index_and_their_pages_are_still_found(built_site):
+    index = json.loads((built_site / "search" / "search_index.json").read_text())
+    images = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("images/"))
+    releases = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("releases/"))
+    # the image tag table (cudacompat.site.page.unindexed); each release page names its own images
+    assert "cudnn9-runtime" not in images and "cudnn9-runtime" in releases
+    assert "companions/#domain-libraries" in {d["location"] for d in index["docs"]}
+    got = {r["query"]: r["results"] for r in search(built_site, "torchvision 0.22.1", "flash-attn", "Known gaps")}
+    assert "companions/" in got["torchvision 0.22.1"][:3], got
+    assert any(r.startswith("companions/") for r in got["flash-attn"][:3]), got
+    assert got["Known gaps"][0] == "gaps/", got

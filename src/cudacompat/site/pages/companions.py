@@ -9,7 +9,7 @@ from ... import versions
 from ...answers.companions import LIBRARIES, triton_row
 from ...answers.index import KB
 from ...text.markdown import code, esc, sources, table
-from ..page import Page
+from ..page import Page, unindexed
 
 
 def companions_table(kb: KB) -> str:
@@ -46,7 +46,7 @@ def extensions_tables(kb: KB) -> list[str]:
             rows.append([code(e.version), esc(", ".join(e.torch) or "—"), esc(", ".join(e.cuda) or "—"),
                          esc(", ".join(versions.cc(c).sm for c in e.sass) or "—"), built, sources(e.sources)])
         out += [f"### {esc(package)}", "",
-                table(["Version", "torch", "CUDA", "Native code", "Binaries", "Sources"], rows), ""]
+                unindexed(table(["Version", "torch", "CUDA", "Native code", "Binaries", "Sources"], rows)), ""]
     return out
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ... import versions
 from ...answers.index import KB
 from ...text.markdown import esc, slug, sm_label, sources, table
-from ..page import Page
+from ..page import Page, unindexed
 
 
 def driver_table(kb: KB) -> str:
@@ -53,8 +53,8 @@ def page_cuda_drivers(kb: KB) -> Page:
                  + (f"Forward compatibility: {esc(m.forward_compat)} " if m.forward_compat else "")
                  + f"({sources(m.sources)})"]
     body += ["", driver_table(kb), "", "## Sources", ""]
-    for tk in sorted(kb.data.cuda, key=lambda c: versions.parse(c.version), reverse=True):
-        body.append(f"- CUDA {esc(tk.version)}: {sources(tk.sources)}")
+    body.append(unindexed("\n".join(f"- CUDA {esc(tk.version)}: {sources(tk.sources)}" for tk in
+                                     sorted(kb.data.cuda, key=lambda c: versions.parse(c.version), reverse=True))))
     body.append("")
     return Page("cuda-drivers.md", "\n".join(body))
 

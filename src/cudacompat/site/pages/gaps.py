@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...answers.index import KB
 from ...text.coverage import gap_sections
 from ...text.markdown import esc
-from ..page import Page
+from ..page import Page, unindexed
 
 
 def page_gaps(kb: KB) -> Page:
@@ -13,7 +13,8 @@ def page_gaps(kb: KB) -> Page:
             "The edge of the map: facts this guide does not state because no primary source for them "
             "was found yet. Contributions with a source are welcome.", ""]
     for title, items in gap_sections(kb):
-        body += [f"## {esc(title)}", "", f"{len(items)}: " + ", ".join(esc(i) for i in items), ""]
+        # the sections' titles are what a search should find; their lists are row ids
+        body += [f"## {esc(title)}", "", unindexed(f"{len(items)}: " + ", ".join(esc(i) for i in items)), ""]
     return Page("gaps.md", "\n".join(body))
 
 

@@ -9,7 +9,7 @@ from ...answers.cuda import cuda_report
 from ...answers.index import KB
 from ...text.markdown import code, esc, sources, table
 from ..links import md
-from ..page import Page
+from ..page import Page, unindexed
 
 
 def image_tables(kb: KB, here: str = "images.md") -> str:
@@ -59,7 +59,7 @@ def page_images(kb: KB) -> Page:
         "",
         "## pytorch/pytorch",
         "",
-        image_tables(kb) if kb.data.images else "_None recorded yet._",
+        unindexed(image_tables(kb)) if kb.data.images else "_None recorded yet._",
         "",
         "## NVIDIA NGC PyTorch containers",
         "",
