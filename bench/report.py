@@ -153,9 +153,12 @@ def render(res: dict) -> str:
                         _verdict(b_cpu, 2, fmt=lambda v: f"{v:.2f}×")])
         details += ["## Scaling", "", _load(res, "scaling"), "",
                     "A synthetic knowledge base, written by `bench/scaling.py` from the real one: GPUs, torch releases",
-                    "(with all their variants), images and error entries replicated with new ids, names and versions",
-                    "(2.7.1 → 102.7.1, 202.7.1, …), so that it still validates. The reference tables (architectures,",
-                    "CUDA toolkits and majors, cuDNN, NCCL, NGC) are not replicated: they are what the rows refer to.",
+                    "(with all their variants), their images and companions rows, and error entries replicated with",
+                    "new ids, names and versions (2.7.1 → 102.7.1, 202.7.1, …), so that it still validates; a copy's",
+                    "references follow it (a patch release's `rebuilds` names the copy of the release it rebuilt, the",
+                    "driver-support rows list the copied GPUs). The reference tables (architectures, CUDA toolkits and",
+                    "majors, cuDNN, NCCL, NGC, triton, extensions, announcements, JetPack, Jetson builds) are not",
+                    "replicated: they are what the rows refer to.",
                     "The 1× file is the real data re-written by the same code. Load and generation are timed inside a",
                     "fresh process per run (median of 5 runs at 1× and 10×, one run at 100×); the full build is",
                     "`mkdocs build --strict` with `CUDACOMPAT_DATA` pointing at the file (median of 3). The loader",
@@ -275,12 +278,14 @@ def render(res: dict) -> str:
                         f"{_ms(lt['p95'])} (median {_ms(lt['median'])})", "≤ 16 ms",
                         _verdict(lt["p95"], 16, fmt=lambda v: f"{v:.1f} ms")])
         details += ["## Lookup latency", "", _load(res, "latency"), "",
-                    f"{lt['queries']} random (GPU name, driver, OS, Python) queries (seeded) on `/will-it-run/` in headless",
-                    "Chromium: set the form's values, dispatch an `input` event (the page's own handler runs `decide`",
-                    "and renders the answer), then read `offsetHeight` to force style and layout; timed with",
-                    "`performance.now()` in the page (its resolution in Chromium is 0.1 ms). 50 queries first as",
-                    f"a warm-up. The table has {lt['builds']} builds and {lt['gpus']} GPUs; an answer lists "
-                    f"{lt['mean_options']:.1f} working builds on average.", ""]
+                    f"{lt['queries']} random (GPU name, driver, platform, Python) queries (seeded) on `/will-it-run/` in",
+                    "headless Chromium: set the form's values (platform Linux x86_64 or Windows; a Jetson module with",
+                    "the platform from the GPU and no driver, as the page asks its owner), dispatch an `input` event",
+                    "(the page's own handler runs `decide` and renders the answer), then read `offsetHeight` to force",
+                    "style and layout; timed with `performance.now()` in the page (its resolution in Chromium is",
+                    "0.1 ms). 50 queries first as a warm-up. Each pass also checks that the page listed as many",
+                    f"builds as `decide` returned for every query. The table has {lt['builds']} builds and "
+                    f"{lt['gpus']} GPUs; an answer lists {lt['mean_options']:.1f} working builds on average.", ""]
         details += _table(["", "Median", "p95", "Max"], [
             ["decide + render + layout", _ms(lt["median"]), _ms(lt["p95"]), _ms(lt["max"])],
             ["`decide` alone", _ms(lt["decide_median"]), _ms(lt["decide_p95"]), "—"],

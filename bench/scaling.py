@@ -3,9 +3,15 @@ and the full strict build.
 
 The rows that grow with the world are replicated with new ids and versions, so the copy still
 validates: GPUs (new ids and names), torch releases with all their variants (versions N*100+major,
-e.g. 2.7.1 -> 102.7.1, 202.7.1, ...), the images of those releases, and error entries. The
-reference tables (architectures, CUDA toolkits and majors, cuDNN, NCCL, NGC) stay as they are: they
-are what the replicated rows refer to, and each has a few dozen rows.
+e.g. 2.7.1 -> 102.7.1, 202.7.1, ...), the images and the companions row (torchvision, torchaudio, ...)
+of those releases, and error entries. A copy's references to other replicated rows follow it: a
+patch release's ``rebuilds`` names the copy of the release it rebuilt (2.14.1 rebuilds 2.14.0, so
+102.14.1 rebuilds 102.14.0), an image names the copied release, and each driver_support row lists
+the copies of its GPUs beside them (so a copied GPU has its original's driver floor). The reference
+tables (architectures, CUDA toolkits and majors, cuDNN, NCCL, NGC, triton, extensions, announcements,
+JetPack and Jetson builds) stay as they are: they are what the replicated rows refer to, and each
+has a few dozen to a few hundred rows. Evidence sources keep citing the original's files (the
+synthetic data directory links data/evidence).
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ GEN_RUNS = 5  # at 1x and 10x; the 100x generation runs once (loading 30 MB of Y
 BUILD_RUNS = 3
 BUILD_100_LIMIT_S = 240  # run the 100x build only when the 10x build predicts less than this (if linear)
 BUILD_100_TIMEOUT_S = 300  # and stop it after this: it is not linear (see RESULTS.md)
-SCALED = ("gpus", "torch", "images", "errors")
+SCALED = ("gpus", "torch", "images", "companions", "errors")
 # the loader refuses files above 8 MiB (a guard against hostile input); the 100x file is larger
 WRAPPER = "import cudacompat.kb.yamlread as _l; _l.MAX_BYTES = 1 << 31"
 
@@ -50,7 +56,14 @@ def synthesize(data: dict, factor: int) -> dict:
             t2 = copy.deepcopy(t)
             t2["version"] = _bump(t["version"], j)
             t2["id"] = f"torch-{t2['version']}"
+            if t.get("rebuilds"):  # a patch release rebuilds an older release of its own minor: its copy
+                t2["rebuilds"] = _bump(t["rebuilds"], j)
             out["torch"].append(t2)
+        for c in data.get("companions") or []:  # one row per release, found by its torch version
+            c2 = copy.deepcopy(c)
+            c2["torch"] = _bump(c["torch"], j)
+            c2["id"] = c["id"].replace(c["torch"], c2["torch"], 1) if c["torch"] in c["id"] else f"{c['id']}-x{j}"
+            out["companions"].append(c2)
         for im in data.get("images") or []:
             im2 = copy.deepcopy(im)
             new = _bump(im["torch"], j)
@@ -63,6 +76,9 @@ def synthesize(data: dict, factor: int) -> dict:
             e2["id"] = f"{e['id']}-x{j}"
             e2["title"] = f"{e['title']} (copy {j})"
             out["errors"].append(e2)
+    gpu_ids = {g["id"] for g in data.get("gpus") or []}
+    for r in out.get("driver_support") or []:  # the copies of a family's GPUs share its first driver
+        r["gpus"] = list(r["gpus"]) + [f"{g}-x{j}" for j in range(1, factor) for g in r["gpus"] if g in gpu_ids]
     return out
 
 
