@@ -16,7 +16,7 @@ PACKAGES = (*LIBRARIES, "triton", "xformers", "bitsandbytes", "flash-attn", "tor
 
 
 def row_for(kb: KB, torch: str) -> Any | None:
-    return next((c for c in kb.data.companions if c.torch == torch), None)
+    return kb.companions.get(torch)
 
 
 def install_extras(kb: KB, t: Any, v: Any) -> list[str]:

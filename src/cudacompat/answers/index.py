@@ -100,6 +100,14 @@ class KB:
     def images_for(self, torch: str, variant: str) -> list[Any]:
         return list(self._images.get((torch, variant), ()))
 
+    @cached_property
+    def companions(self) -> dict[str, Any]:
+        """torch version -> its companions row (the first, as a scan would find it)."""
+        out: dict[str, Any] = {}
+        for c in self.data.companions:
+            out.setdefault(c.torch, c)
+        return out
+
     def architecture_name(self, arch_id: str) -> str:
         a = self.arch.get(arch_id)
         return a.name if a else arch_id

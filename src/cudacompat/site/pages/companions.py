@@ -15,7 +15,7 @@ from ..page import Page, unindexed
 def companions_table(kb: KB) -> str:
     rows = []
     for t in kb.releases:
-        c = next((x for x in kb.data.companions if x.torch == t.version), None)
+        c = kb.companions.get(t.version)
         pins = sorted({v.triton for v in t.variants if v.triton})
         rows.append([f"[{esc(t.version)}](releases/{t.version}.md)",
                      *[code(getattr(c, lib)) if c and getattr(c, lib) else "—" for lib in LIBRARIES],
