@@ -140,20 +140,25 @@ def test_swap(tmp_path, monkeypatch, way):
     assert not (site / "sub").exists() and names(tmp_path) == ["site"]
 
 
+def rename_fails(monkeypatch, path: Path, code: int, message: str) -> None:
+    """No atomic exchange, and renaming ``path`` (only) fails with ``code``."""
+    rename = os.rename
+
+    def failing(src, dst):
+        if Path(src) == path:
+            raise OSError(code, message)
+        rename(src, dst)
+
+    monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(atomic.os, "rename", failing)
+
+
 def test_swap_into_a_mount_point_replaces_the_contents(tmp_path, monkeypatch):
     site = old_site(tmp_path)
     new = tmp_path / "new"
     new.mkdir()
     write_build(new)
-    rename = os.rename
-
-    def busy(src, dst):
-        if Path(src) == site:
-            raise OSError(errno.EBUSY, "Device or resource busy")
-        rename(src, dst)
-
-    monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)
-    monkeypatch.setattr(atomic.os, "rename", busy)
+    rename_fails(monkeypatch, site, errno.EBUSY, "Device or resource busy")
     atomic.swap(new, site)
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == [
         ".nojekyll", "index.html", "new", "new/index.html"]
@@ -165,15 +170,7 @@ def test_a_failed_swap_puts_the_old_site_back(tmp_path, monkeypatch):
     cfg = config(site)
     temp = atomic.stage(cfg)
     write_build(temp)
-    rename = os.rename
-
-    def fail_second(src, dst):
-        if Path(src) == temp:
-            raise OSError(errno.EACCES, "Permission denied")
-        rename(src, dst)
-
-    monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)
-    monkeypatch.setattr(atomic.os, "rename", fail_second)
+    rename_fails(monkeypatch, temp, errno.EACCES, "Permission denied")
     with pytest.raises(atomic.SiteDirError, match="could not put the new build in place"):
         atomic.commit(cfg)
     assert (site / "index.html").read_text() == "old" and names(tmp_path) == ["site"]
