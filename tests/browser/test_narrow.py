@@ -125,3 +125,24 @@ def test_the_ddp_script_copies_exactly_and_its_lines_end_clear_of_the_button(pho
     assert phone.evaluate("navigator.clipboard.readText()").strip() == launch.locator("code").inner_text().strip()
     assert "GPU output not recorded yet" in phone.locator("article").inner_text()
     assert phone.console_errors == []
+
+
+LEGIBLE = """() => { let small = 0, all = 0;
+  const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = w.nextNode(); n; n = w.nextNode()) {
+    const e = n.parentElement, t = n.textContent.trim();
+    if (!t || e.closest("script, style, noscript, template")) continue;
+    all += t.length;
+    if (parseFloat(getComputedStyle(e).fontSize) < 12) small += t.length;
+  }
+  return small / all; }"""
+
+
+@pytest.mark.parametrize("path", ["", "will-it-run/", "architectures/ampere/", "architectures/blackwell/", "gpus/",
+                                  "releases/2.7.1/", "troubleshooting/architecture/sm-not-compatible/",
+                                  "snippets/environment-check/"])
+def test_text_stays_legible_on_a_phone(phone, served_site, path):
+    # Lighthouse's "legible font sizes" counts text below 12 px, folded text included; code in tables
+    # and folded notes was 10.9 px and most of an architecture page
+    phone.goto(served_site + path)
+    assert phone.evaluate(LEGIBLE) < 0.05
