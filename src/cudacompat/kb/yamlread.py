@@ -88,8 +88,24 @@ def _scan(text: str) -> _Scan:
     deep, and where aliases are used (the composed tree keeps only the anchor's position).
 
     The composer recurses once per level in C, so ``[[[[...`` a few thousand levels deep would
-    crash the interpreter before :func:`_convert` could report it.
+    crash the interpreter before :func:`_convert` could report it. A file with neither (every real
+    one) is read by a pass that only counts; the paths are worked out when there is something to place.
     """
+    depth = 0
+    for ev in yaml.parse(text, Loader=_Loader):
+        kind = type(ev)
+        if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            depth += 1
+            if depth > MAX_DEPTH + 1:
+                return _scan_with_paths(text)
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            depth -= 1
+        elif kind is yaml.AliasEvent:
+            return _scan_with_paths(text)
+    return _Scan()
+
+
+def _scan_with_paths(text: str) -> _Scan:
     out = _Scan()
     # frames: [path, is_mapping, next index (sequence) / current key (mapping), expecting a key]
     stack: list[list[Any]] = []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from ... import versions
@@ -50,17 +52,40 @@ def evidence_files_exist(ctx: Context):
     # evidence:data/evidence/<x> lies in the evidence directory beside the file (data/ in a checkout,
     # the package's _data/ when installed)
     evidence = (ctx.file.resolve().parent / "evidence").resolve()
+    plain = _plain_files(evidence)
     for section, items in ctx.rows.items():
         for i, row in items:
             for path, src in sources_of(row, (section, i)):
                 if not src.startswith("evidence:"):
                     continue
                 rel = src.removeprefix("evidence:")
+                if rel.removeprefix("data/evidence/") in plain:
+                    continue
                 f = (evidence / rel.removeprefix("data/evidence/")).resolve()  # nor may a link lead out of it
                 if not f.is_relative_to(evidence):
                     yield path, f"evidence file {rel} is outside data/evidence/"
                 elif not f.is_file():
                     yield path, f"evidence file {rel} does not exist"
+
+
+def _plain_files(root: Path) -> frozenset[str]:
+    """The regular files under ``root`` reached without a symbolic link, as POSIX paths relative to it:
+    a name in this set is inside ``root`` without resolving it (one directory walk instead of a
+    ``resolve()`` per source); any other name is resolved and judged one by one."""
+    out: set[str] = set()
+    todo = [("", root)]
+    while todo:
+        prefix, folder = todo.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for e in entries:
+            if e.is_dir(follow_symlinks=False):
+                todo.append((prefix + e.name + "/", Path(e.path)))
+            elif e.is_file(follow_symlinks=False):
+                out.add(prefix + e.name)
+    return frozenset(out)
 
 
 def sources_of(obj: Any, path: tuple) -> Iterable[tuple[tuple, str]]:
